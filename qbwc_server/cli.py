@@ -1,0 +1,210 @@
+"""The ``qbtime`` console script (click). A composition root: builds settings and the store.
+
+Errors are one line on stderr and a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__, admin
+from .clock import SystemClock
+from .errors import QbwcServerError
+from .settings import Settings, load_settings
+from .store import CompanyView, SqlStore, make_engine, upgrade_schema
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _errors_as_one_line(fn: F) -> F:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except QbwcServerError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.obj["settings"]
+    return settings
+
+
+def _store(ctx: click.Context) -> SqlStore:
+    if "store" not in ctx.obj:
+        from .app import open_store
+
+        ctx.obj["store"] = open_store(_settings(ctx))
+        ctx.call_on_close(ctx.obj["store"].dispose)
+    store: SqlStore = ctx.obj["store"]
+    return store
+
+
+def _company_json(company: CompanyView) -> dict[str, Any]:
+    return {
+        "id": company.id,
+        "name": company.name,
+        "firm": company.firm_name,
+        "username": company.qbwc_username,
+        "file_id": company.file_id,
+        "bound_company_file": company.bound_company_file,
+        "sync_requested_at": company.sync_requested_at.isoformat()
+        if company.sync_requested_at
+        else None,
+        "last_success_at": company.last_success_at.isoformat() if company.last_success_at else None,
+        "last_error": company.last_error,
+    }
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qbtime")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Instance folder (default: $QBTIME_HOME or ./instance).",
+)
+@click.pass_context
+@_errors_as_one_line
+def main(ctx: click.Context, home: Path | None) -> None:
+    """qbtime-sync: a QuickBooks Web Connector sync server for time tracking."""
+    overrides = {"home": home} if home else None
+    ctx.ensure_object(dict)
+    ctx.obj["settings"] = load_settings(overrides=overrides)
+
+
+@main.command()
+@click.pass_context
+@_errors_as_one_line
+def init(ctx: click.Context) -> None:
+    """Create or upgrade the database and the installation's OwnerID."""
+    settings = _settings(ctx)
+    settings.home.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    try:
+        upgrade_schema(engine)
+        installation = admin.init_installation(SqlStore(engine), SystemClock())
+    finally:
+        engine.dispose()
+    click.echo(f"database ready: {settings.effective_database_url}")
+    click.echo(f"OwnerID: {installation.owner_id}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.pass_context
+@_errors_as_one_line
+def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
+    """Serve the Web Connector endpoint (/qbwc) and the web pages with waitress."""
+    import waitress
+
+    from .app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = _settings(ctx)
+    app = create_app(settings, store=_store(ctx))
+    click.echo(f"qbtime-sync {__version__} serving http://{host}:{port}/qbwc", err=True)
+    waitress.serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        max_request_body_size=settings.max_body_bytes + 1024 * 1024,
+        ident="qbtime-sync",
+    )
+
+
+@main.group()
+def company() -> None:
+    """Add and manage client companies."""
+
+
+@company.command("add")
+@click.argument("name")
+@click.option("--firm", default=None, help="The accounting firm that manages this company.")
+@click.option("--username", default=None, help="QBWC username (default: derived from NAME).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+@_errors_as_one_line
+def company_add(
+    ctx: click.Context, name: str, firm: str | None, username: str | None, as_json: bool
+) -> None:
+    """Add a company; prints its id, QBWC username, password (shown once) and FileID."""
+    created = admin.add_company(_store(ctx), SystemClock(), name, firm=firm, username=username)
+    c = created.company
+    if as_json:
+        click.echo(json.dumps({**_company_json(c), "password": created.password}))
+        return
+    click.echo(f"id:       {c.id}")
+    click.echo(f"name:     {c.name}")
+    click.echo(f"username: {c.qbwc_username}")
+    click.echo(f"password: {created.password}")
+    click.echo(f"file_id:  {c.file_id}")
+    click.echo("The password is shown only now: type it into the Web Connector.", err=True)
+
+
+@company.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_context
+@_errors_as_one_line
+def company_list(ctx: click.Context, as_json: bool) -> None:
+    """List the companies."""
+    companies = _store(ctx).list_companies()
+    if as_json:
+        click.echo(json.dumps([_company_json(c) for c in companies]))
+        return
+    if not companies:
+        click.echo("no companies yet: add one with `qbtime company add NAME`", err=True)
+    for c in companies:
+        last = c.last_success_at.isoformat(timespec="seconds") if c.last_success_at else "never"
+        click.echo(f"{c.id}\t{c.qbwc_username}\t{c.name}\t{c.firm_name or '-'}\tlast sync: {last}")
+
+
+@company.command("qwc")
+@click.argument("company_id", type=int)
+@click.option("--url", required=True, help="The server's public https URL, e.g. https://sync.example.com")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.pass_context
+@_errors_as_one_line
+def company_qwc(ctx: click.Context, company_id: int, url: str, output: Path | None) -> None:
+    """Write the company's .qwc file (to stdout, or to FILE with -o)."""
+    text = admin.company_qwc(_store(ctx), _settings(ctx), company_id, url)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+@company.command("password")
+@click.argument("company_id", type=int)
+@click.pass_context
+@_errors_as_one_line
+def company_password(ctx: click.Context, company_id: int) -> None:
+    """Give the company a new QBWC password (shown once)."""
+    password = admin.regenerate_password(_store(ctx), company_id)
+    click.echo(password)
+    click.echo("Type the new password into the Web Connector; the old one no longer works.", err=True)
+
+
+@main.command("sync-now")
+@click.argument("company_id", type=int)
+@click.pass_context
+@_errors_as_one_line
+def sync_now(ctx: click.Context, company_id: int) -> None:
+    """Mark a company due: its next Web Connector poll syncs."""
+    c = admin.request_sync(_store(ctx), SystemClock(), company_id)
+    click.echo(f"company {c.id} ({c.name}) will sync at the Web Connector's next poll")
+

@@ -1,0 +1,37 @@
+"""The server's exception tree. Protocol outcomes are data; these are for bad input and bugs.
+
+::
+
+    QbwcServerError
+      ├─ AuthenticationFailed                      -> authenticate answers "nvu"
+      ├─ UnknownTicketError(..., LookupError)      -> negative progress + getLastError text
+      ├─ ConfigurationError(..., ValueError)       bad setting, URL or option given by an admin
+      ├─ NotFoundError(..., LookupError)           no such company (CLI, API)
+      └─ StoreError                                raised only by store/, wraps SQLAlchemyError
+"""
+
+from __future__ import annotations
+
+
+class QbwcServerError(Exception):
+    """Base class of every error raised by ``qbwc_server``."""
+
+
+class AuthenticationFailed(QbwcServerError):
+    """Wrong password, unknown user or too many failed attempts."""
+
+
+class UnknownTicketError(QbwcServerError, LookupError):
+    """A QBWC call named a ticket that is unknown or expired."""
+
+
+class ConfigurationError(QbwcServerError, ValueError):
+    """A setting, URL or option an admin gave cannot be used; the message says why."""
+
+
+class NotFoundError(QbwcServerError, LookupError):
+    """The named object (company, session) does not exist."""
+
+
+class StoreError(QbwcServerError):
+    """The database failed; raised only by ``qbwc_server.store``."""

@@ -1,0 +1,165 @@
+"""The 11 QBWC SOAP operations (spyne), each a few lines delegating to ``sync.QbwcService``.
+
+Names, parameter names and types follow Intuit's QBWebConnectorSvc.wsdl: SOAP 1.1,
+document/literal wrapped, namespace http://developer.intuit.com/. Must not import the store.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from spyne import Application, ServiceBase, Unicode, rpc
+from spyne.model.complex import Array
+from spyne.model.primitive import Integer32
+from spyne.protocol.soap import Soap11
+from spyne.server.wsgi import WsgiApplication
+
+from .errors import QbwcServerError
+from .sync import messages
+from .sync.service import QbwcService
+
+log = logging.getLogger(__name__)
+
+TNS = "http://developer.intuit.com/"
+
+# WSDL: every string parameter is minOccurs=0; the two version ints and receiveResponseXMLResult
+# are minOccurs=1 s:int.
+Str = Unicode(min_occurs=0)
+Int = Integer32(min_occurs=1, nillable=False)
+ArrayOfString = Array(Unicode(nillable=True), type_name="ArrayOfString")
+
+
+def _service(ctx: Any) -> QbwcService:
+    service: QbwcService = ctx.udc
+    return service
+
+
+def _address(ctx: Any) -> str:
+    env = getattr(ctx.transport, "req_env", None) or {}
+    return str(env.get("REMOTE_ADDR") or "unknown")
+
+
+@contextmanager
+def _answer_failures(operation: str, fallback: Callable[[], Any]) -> Iterator[list[Any]]:
+    """Turn unexpected errors into the operation's terminal answer, never a traceback to QBWC.
+
+    Yields a one-item list; on an exception its item is replaced by ``fallback()``.
+    """
+    box: list[Any] = [None]
+    try:
+        yield box
+    except QbwcServerError:
+        log.exception("QBWC %s failed", operation)
+        box[0] = fallback()
+    except Exception:
+        log.exception("unexpected error in QBWC %s", operation)
+        box[0] = fallback()
+
+
+def _call(operation: str, fallback: Any, fn: Callable[[], Any]) -> Any:
+    with _answer_failures(operation, lambda: fallback) as box:
+        box[0] = fn()
+    return box[0]
+
+
+class QBWebConnectorSvc(ServiceBase):
+    """Intuit's QBWebConnectorSvc, all 11 operations."""
+
+    @rpc(_returns=Str, _body_style="wrapped")
+    def serverVersion(ctx):  # noqa: N802, N805
+        return _call("serverVersion", "qbtime-sync", _service(ctx).server_version)
+
+    @rpc(Str, _returns=Str, _body_style="wrapped")
+    def clientVersion(ctx, strVersion):  # noqa: N802, N803, N805
+        return _call("clientVersion", "", lambda: _service(ctx).client_version(strVersion))
+
+    @rpc(Str, Str, _returns=ArrayOfString, _body_style="wrapped")
+    def authenticate(ctx, strUserName, strPassword):  # noqa: N802, N803, N805
+        svc = _service(ctx)
+        fallback = [svc.tickets.new_ticket(), "nvu", "", ""]
+        return _call(
+            "authenticate",
+            fallback,
+            lambda: svc.authenticate(strUserName, strPassword, _address(ctx)).as_list(),
+        )
+
+    @rpc(Str, Str, Str, Str, Int, Int, _returns=Str, _body_style="wrapped")
+    def sendRequestXML(  # noqa: N802, N805
+        ctx, ticket, strHCPResponse, strCompanyFileName, qbXMLCountry, qbXMLMajorVers, qbXMLMinorVers  # noqa: N803
+    ):
+        return _call(
+            "sendRequestXML",
+            "",
+            lambda: _service(ctx).send_request_xml(
+                ticket, strHCPResponse, strCompanyFileName, qbXMLCountry, qbXMLMajorVers, qbXMLMinorVers
+            ),
+        )
+
+    @rpc(Str, Str, Str, Str, _returns=Int, _body_style="wrapped")
+    def receiveResponseXML(ctx, ticket, response, hresult, message):  # noqa: N802, N805
+        return _call(
+            "receiveResponseXML",
+            -1,
+            lambda: _service(ctx).receive_response_xml(ticket, response, hresult, message),
+        )
+
+    @rpc(Str, Str, Str, _returns=Str, _body_style="wrapped")
+    def connectionError(ctx, ticket, hresult, message):  # noqa: N802, N805
+        return _call(
+            "connectionError", "done", lambda: _service(ctx).connection_error(ticket, hresult, message)
+        )
+
+    @rpc(Str, _returns=Str, _body_style="wrapped")
+    def getLastError(ctx, ticket):  # noqa: N802, N805
+        return _call(
+            "getLastError", messages.INTERNAL_ERROR, lambda: _service(ctx).get_last_error(ticket)
+        )
+
+    @rpc(Str, _returns=Str, _body_style="wrapped")
+    def closeConnection(ctx, ticket):  # noqa: N802, N805
+        return _call(
+            "closeConnection", messages.INTERNAL_ERROR, lambda: _service(ctx).close_connection(ticket)
+        )
+
+    @rpc(Str, Str, _returns=Str, _body_style="wrapped")
+    def getInteractiveURL(ctx, wcTicket, sessionID):  # noqa: N802, N803, N805
+        return _call(
+            "getInteractiveURL", "", lambda: _service(ctx).get_interactive_url(wcTicket, sessionID)
+        )
+
+    @rpc(Str, _returns=Str, _body_style="wrapped")
+    def interactiveDone(ctx, wcTicket):  # noqa: N802, N803, N805
+        return _call("interactiveDone", "Done", lambda: _service(ctx).interactive_done(wcTicket))
+
+    @rpc(Str, Str, _returns=Str, _body_style="wrapped")
+    def interactiveRejected(ctx, wcTicket, reason):  # noqa: N802, N803, N805
+        return _call(
+            "interactiveRejected",
+            messages.INTERACTIVE_NOT_USED,
+            lambda: _service(ctx).interactive_rejected(wcTicket, reason),
+        )
+
+
+def make_soap_wsgi(service: QbwcService, *, max_body_bytes: int) -> WsgiApplication:
+    """The spyne WSGI application serving ``service``; large bodies parse with ``huge_tree``.
+
+    QuickBooks answers can be tens of MB: spyne's 2 MB default body cap and libxml2's 10 MB text
+    node cap are both raised. Entity resolution stays off (spyne's default) and DTDs are refused
+    by ``soapguard`` before spyne parses anything.
+    """
+    application = Application(
+        [QBWebConnectorSvc],
+        tns=TNS,
+        name="QBWebConnectorSvc",
+        in_protocol=Soap11(validator="lxml", huge_tree=True),
+        out_protocol=Soap11(),
+    )
+
+    def _bind(ctx: Any) -> None:
+        ctx.udc = service
+
+    application.event_manager.add_listener("method_call", _bind)
+    return WsgiApplication(application, max_content_length=max_body_bytes)

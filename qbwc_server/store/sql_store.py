@@ -1,0 +1,362 @@
+"""SqlStore: every database operation the service needs, as short transactions.
+
+Callers get plain records (``views.py``); SQLAlchemy errors leave this module as ``StoreError``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from ..errors import ConfigurationError, NotFoundError, StoreError
+from .engine import make_session_factory
+from .models import Company, Firm, Installation, LoginFailure, SyncSession
+from .views import CompanyView, InstallationView, SessionView
+
+log = logging.getLogger(__name__)
+
+OPEN = "open"
+SESSION_FIELDS = frozenset(
+    {
+        "state",
+        "last_seen_at",
+        "ended_at",
+        "company_file",
+        "qbxml_country",
+        "qbxml_version",
+        "hcp_response",
+        "planned",
+        "done",
+        "progress",
+        "consecutive_hresults",
+        "counts",
+        "errors",
+        "last_error",
+        "state_data",
+        "bytes_received",
+    }
+)
+
+
+@contextmanager
+def map_store_errors() -> Iterator[None]:
+    """Translate SQLAlchemy errors into StoreError (the store's one seam)."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise StoreError(f"database error: {type(exc).__name__}") from exc
+
+
+def _company_view(row: Company) -> CompanyView:
+    return CompanyView(
+        id=row.id,
+        name=row.name,
+        firm_name=row.firm.name if row.firm else None,
+        qbwc_username=row.qbwc_username,
+        password_hash=row.password_hash,
+        file_id=row.file_id,
+        bound_company_file=row.bound_company_file,
+        bound_file_stamp=row.bound_file_stamp,
+        qb_product=row.qb_product,
+        qb_country=row.qb_country,
+        qbxml_version=row.qbxml_version,
+        sync_requested_at=row.sync_requested_at,
+        last_success_at=row.last_success_at,
+        last_error_at=row.last_error_at,
+        last_error=row.last_error,
+        created_at=row.created_at,
+    )
+
+
+def _session_view(row: SyncSession) -> SessionView:
+    return SessionView(
+        id=row.id,
+        company_id=row.company_id,
+        state=row.state,
+        started_at=row.started_at,
+        last_seen_at=row.last_seen_at,
+        ended_at=row.ended_at,
+        client_address=row.client_address,
+        company_file=row.company_file,
+        qbxml_country=row.qbxml_country,
+        qbxml_version=row.qbxml_version,
+        planned=row.planned,
+        done=row.done,
+        progress=row.progress,
+        consecutive_hresults=row.consecutive_hresults,
+        errors=row.errors,
+        last_error=row.last_error,
+        counts=dict(row.counts or {}),
+        state_data=dict(row.state_data or {}),
+        sync_requested_at=row.sync_requested_at,
+    )
+
+
+class SqlStore:
+    """The store on a SQLAlchemy engine (SQLite or PostgreSQL)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = make_session_factory(engine)
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        with map_store_errors(), self._sessions.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    # installation ----------------------------------------------------------------------------
+    def get_installation(self) -> InstallationView | None:
+        """The installation row, or None before ``qbtime init``."""
+        with self._tx() as s:
+            row = s.scalars(select(Installation).order_by(Installation.id)).first()
+            return InstallationView(owner_id=row.owner_id, secret_key=row.secret_key) if row else None
+
+    def ensure_installation(self, *, owner_id: str, secret_key: str, now: datetime) -> InstallationView:
+        """Create the installation row once; later calls return the existing one unchanged."""
+        with self._tx() as s:
+            row = s.scalars(select(Installation).order_by(Installation.id)).first()
+            if row is None:
+                row = Installation(owner_id=owner_id, secret_key=secret_key, created_at=now)
+                s.add(row)
+            return InstallationView(owner_id=row.owner_id, secret_key=row.secret_key)
+
+    # companies -------------------------------------------------------------------------------
+    def add_company(
+        self,
+        *,
+        name: str,
+        firm_name: str | None,
+        username: str,
+        password_hash: str,
+        file_id: str,
+        now: datetime,
+    ) -> CompanyView:
+        """Create a company (and its firm, when named and new).
+
+        :raises ConfigurationError: the QBWC username is taken.
+        """
+        try:
+            with self._tx() as s:
+                firm = None
+                if firm_name:
+                    firm = s.scalars(select(Firm).where(Firm.name == firm_name)).first()
+                    if firm is None:
+                        firm = Firm(name=firm_name, created_at=now)
+                        s.add(firm)
+                row = Company(
+                    name=name,
+                    firm=firm,
+                    qbwc_username=username,
+                    password_hash=password_hash,
+                    file_id=file_id,
+                    import_options={},
+                    created_at=now,
+                )
+                s.add(row)
+                s.flush()
+                return _company_view(row)
+        except StoreError as exc:
+            if isinstance(exc.__cause__, IntegrityError):
+                raise ConfigurationError(f"the QBWC username {username!r} is already used") from exc
+            raise
+
+    def list_companies(self) -> list[CompanyView]:
+        """Every company, by id."""
+        with self._tx() as s:
+            return [_company_view(r) for r in s.scalars(select(Company).order_by(Company.id))]
+
+    def get_company(self, company_id: int) -> CompanyView:
+        """One company.
+
+        :raises NotFoundError: no company has that id.
+        """
+        with self._tx() as s:
+            row = s.get(Company, company_id)
+            if row is None:
+                raise NotFoundError(f"no company with id {company_id}")
+            return _company_view(row)
+
+    def find_company_by_username(self, username: str) -> CompanyView | None:
+        """The company whose QBWC username is ``username``, if any."""
+        with self._tx() as s:
+            row = s.scalars(select(Company).where(Company.qbwc_username == username)).first()
+            return _company_view(row) if row else None
+
+    def update_company(self, company_id: int, **changes: Any) -> CompanyView:
+        """Change some columns of a company.
+
+        :raises NotFoundError: no company has that id.
+        """
+        allowed = {
+            "password_hash",
+            "sync_requested_at",
+            "bound_company_file",
+            "bound_file_stamp",
+            "qb_product",
+            "qb_country",
+            "qbxml_version",
+            "last_success_at",
+            "last_error_at",
+            "last_error",
+        }
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValueError(f"cannot update company fields {sorted(unknown)}")
+        with self._tx() as s:
+            row = s.get(Company, company_id)
+            if row is None:
+                raise NotFoundError(f"no company with id {company_id}")
+            for key, value in changes.items():
+                setattr(row, key, value)
+            s.flush()
+            return _company_view(row)
+
+    # login throttling ------------------------------------------------------------------------
+    def count_login_failures(self, *, username: str, address: str, since: datetime) -> tuple[int, int]:
+        """Failures since ``since`` for (username, address) and for the address alone."""
+        with self._tx() as s:
+            recent = LoginFailure.at >= since
+            by_user = s.scalar(
+                select(func.count()).where(
+                    recent, LoginFailure.username == username, LoginFailure.address == address
+                )
+            )
+            by_address = s.scalar(
+                select(func.count()).where(recent, LoginFailure.address == address)
+            )
+            return int(by_user or 0), int(by_address or 0)
+
+    def record_login_failure(self, *, username: str, address: str, now: datetime) -> None:
+        """Remember one failed authenticate."""
+        with self._tx() as s:
+            s.add(LoginFailure(username=username[:100], address=address[:64], at=now))
+
+    def clear_login_failures(self, *, username: str, address: str) -> None:
+        """Forget the failures of a user who has now logged in from that address."""
+        with self._tx() as s:
+            s.execute(
+                delete(LoginFailure).where(
+                    LoginFailure.username == username, LoginFailure.address == address
+                )
+            )
+
+    def purge_login_failures(self, *, before: datetime) -> int:
+        """Delete failures older than ``before``; returns how many."""
+        with self._tx() as s:
+            result = s.execute(delete(LoginFailure).where(LoginFailure.at < before))
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    # sessions --------------------------------------------------------------------------------
+    def open_session(
+        self,
+        *,
+        company_id: int,
+        ticket_hash: str,
+        now: datetime,
+        live_since: datetime,
+        address: str | None,
+        sync_requested_at: datetime | None,
+        state_data: Mapping[str, object],
+        planned: int,
+    ) -> SessionView | None:
+        """Start a session unless the company has a live one (then None: answer ``busy``).
+
+        Sessions idle since before ``live_since`` are marked expired first. The company row is
+        locked (FOR UPDATE on PostgreSQL; BEGIN IMMEDIATE on SQLite) so two Web Connectors of
+        one company cannot both start.
+        """
+        with self._tx() as s:
+            company = s.scalars(
+                select(Company).where(Company.id == company_id).with_for_update()
+            ).first()
+            if company is None:
+                raise NotFoundError(f"no company with id {company_id}")
+            s.execute(
+                update(SyncSession)
+                .where(
+                    SyncSession.company_id == company_id,
+                    SyncSession.state == OPEN,
+                    SyncSession.last_seen_at < live_since,
+                )
+                .values(state="expired", ended_at=now, last_error="The session expired.")
+            )
+            live = s.scalar(
+                select(func.count()).where(
+                    SyncSession.company_id == company_id, SyncSession.state == OPEN
+                )
+            )
+            if live:
+                return None
+            row = SyncSession(
+                company_id=company_id,
+                ticket_hash=ticket_hash,
+                state=OPEN,
+                started_at=now,
+                last_seen_at=now,
+                client_address=(address or "")[:64] or None,
+                planned=planned,
+                done=0,
+                progress=0,
+                consecutive_hresults=0,
+                counts={},
+                errors=0,
+                state_data=dict(state_data),
+                sync_requested_at=sync_requested_at,
+                bytes_received=0,
+            )
+            s.add(row)
+            s.flush()
+            return _session_view(row)
+
+    def get_session(self, ticket_hash: str) -> SessionView | None:
+        """The session with that ticket hash, in whatever state."""
+        with self._tx() as s:
+            row = s.scalars(select(SyncSession).where(SyncSession.ticket_hash == ticket_hash)).first()
+            return _session_view(row) if row else None
+
+    def update_session(self, session_id: int, **changes: Any) -> SessionView:
+        """Change some columns of a session."""
+        unknown = set(changes) - SESSION_FIELDS
+        if unknown:
+            raise ValueError(f"cannot update session fields {sorted(unknown)}")
+        with self._tx() as s:
+            row = s.get(SyncSession, session_id)
+            if row is None:
+                raise NotFoundError(f"no session with id {session_id}")
+            for key, value in changes.items():
+                setattr(row, key, value)
+            s.flush()
+            return _session_view(row)
+
+    def list_sessions(self, company_id: int, *, limit: int = 50) -> list[SessionView]:
+        """The company's most recent sessions, newest first."""
+        with self._tx() as s:
+            rows = s.scalars(
+                select(SyncSession)
+                .where(SyncSession.company_id == company_id)
+                .order_by(SyncSession.id.desc())
+                .limit(limit)
+            )
+            return [_session_view(r) for r in rows]
+
+    def expire_sessions(self, *, idle_since: datetime, now: datetime) -> int:
+        """Mark open sessions idle since before ``idle_since`` as expired; returns how many."""
+        with self._tx() as s:
+            result = s.execute(
+                update(SyncSession)
+                .where(SyncSession.state == OPEN, SyncSession.last_seen_at < idle_since)
+                .values(state="expired", ended_at=now, last_error="The session expired.")
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,64 @@
+"""The human sentences the Web Connector shows (getLastError, closeConnection, clientVersion)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+UNKNOWN_TICKET = (
+    "This sync session is unknown or has expired (no call for {minutes} minutes, or the server was "
+    "reset). Nothing was lost: run the update again in the Web Connector."
+)
+UNKNOWN_TICKET_CLOSE = "Session ended: unknown or expired ticket. Run the update again."
+NO_PENDING_WORK = "The server has no request waiting for this session; the update is complete."
+NO_ERROR = "No error: the last update finished normally."
+INTERNAL_ERROR = (
+    "The sync server hit an unexpected problem and stopped this update. It has been logged; "
+    "try again later, and contact support if it keeps happening."
+)
+TOO_MANY_HRESULTS = (
+    "QuickBooks failed three requests in a row, so this update was stopped. Last error {hresult}: "
+    "{cause} {fix}"
+)
+HRESULT_ERROR = "QuickBooks could not process a request ({hresult}): {cause} {fix}"
+CONNECTION_ERROR = "The Web Connector could not open QuickBooks ({hresult}): {cause} {fix}"
+BAD_RESPONSE = (
+    "QuickBooks' answer could not be read ({detail}); the request will be sent again next update."
+)
+CLIENT_TOO_OLD = (
+    "E:This Web Connector (version {version}) is too old for qbtime-sync. Install version "
+    "{minimum} or newer from Intuit, then run the update again."
+)
+CLIENT_OLD = (
+    "W:This Web Connector (version {version}) is older than the recommended {recommended}. "
+    "It should work, but please update it from Intuit."
+)
+INTERACTIVE_NOT_USED = "qbtime-sync does not use interactive mode; nothing to do."
+
+# (count key, singular, plural) in the order the summary lists them.
+SUMMARY_PARTS = (
+    ("employees", "employee", "employees"),
+    ("vendors", "vendor", "vendors"),
+    ("customers", "customer/job", "customers/jobs"),
+    ("classes", "class", "classes"),
+    ("payroll_items", "payroll item", "payroll items"),
+    ("service_items", "service item", "service items"),
+    ("deleted", "deletion", "deletions"),
+)
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
+
+
+def summary_line(counts: Mapping[str, int], errors: int, *, product: str | None = None) -> str:
+    """The closeConnection line: "Synced 12 employees, 40 customers/jobs; exported 3 time entries; 1 error"."""
+    synced = [_count(counts[k], s, p) for k, s, p in SUMMARY_PARTS if counts.get(k)]
+    parts = []
+    if synced:
+        parts.append("Synced " + ", ".join(synced))
+    if counts.get("exported"):
+        parts.append("exported " + _count(counts["exported"], "time entry", "time entries"))
+    if not parts:
+        parts.append(f"Connected to {product}; nothing to sync" if product else "Nothing to sync")
+    parts.append(_count(errors, "error", "errors") if errors else "no errors")
+    return "; ".join(parts)

@@ -1,0 +1,373 @@
+"""The QBWC callbacks as plain methods: the protocol rules of DESIGN section 4.
+
+``soap.py`` translates SOAP to these calls and back; this module knows neither spyne nor Flask.
+The session's work list lives in the session row; the full work queue arrives with the sync engine.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import qbxml
+
+from .. import __version__
+from ..clock import Clock, TicketSource
+from ..settings import Settings
+from . import credentials, messages
+
+if TYPE_CHECKING:
+    from ..store import CompanyView, SessionView, SqlStore
+
+log = logging.getLogger(__name__)
+
+NOT_VALID_USER = "nvu"
+NO_WORK = "none"
+BUSY = "busy"
+DONE = "done"
+OPEN = "open"
+HRESULT_STOP_COUNT = 3
+MAX_QBXML = "16.0"
+
+
+@dataclass(frozen=True, slots=True)
+class AuthAnswer:
+    """authenticate's four strings: ticket, status, postpone seconds, minimum run interval."""
+
+    ticket: str
+    status: str
+    postpone: str = ""
+    every_min: str = ""
+
+    def as_list(self) -> list[str]:
+        return [self.ticket, self.status, self.postpone, self.every_min]
+
+
+def _version_tuple(text: str) -> tuple[int, ...] | None:
+    try:
+        return tuple(int(p) for p in text.strip().split("."))
+    except ValueError:
+        return None
+
+
+def _prefix(ticket: str | None) -> str:
+    return (ticket or "")[:8]
+
+
+class QbwcService:
+    """Answers every Web Connector callback from the store; holds no per-session memory."""
+
+    def __init__(
+        self, *, store: SqlStore, settings: Settings, clock: Clock, tickets: TicketSource
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+        self.tickets = tickets
+        # Checked against for unknown users, so that they take as long as known ones.
+        self._dummy_hash = credentials.hash_password(tickets.new_ticket())
+
+    @property
+    def _ttl(self) -> timedelta:
+        return timedelta(seconds=self.settings.ticket_ttl_seconds)
+
+    # serverVersion / clientVersion ----------------------------------------------------------
+    def server_version(self) -> str:
+        """Product name and version, shown in QBWC's "More Information" pop-up."""
+        return f"qbtime-sync {__version__}"
+
+    def client_version(self, version: str | None) -> str:
+        """``""`` to proceed, ``W:`` below the recommended QBWC version, ``E:`` below the minimum."""
+        got = _version_tuple(version or "")
+        if got is None:
+            return ""
+        minimum = _version_tuple(self.settings.min_client_version) or ()
+        recommended = _version_tuple(self.settings.recommended_client_version) or ()
+        if got < minimum:
+            return messages.CLIENT_TOO_OLD.format(
+                version=version, minimum=self.settings.min_client_version
+            )
+        if got < recommended:
+            return messages.CLIENT_OLD.format(
+                version=version, recommended=self.settings.recommended_client_version
+            )
+        return ""
+
+    # authenticate ---------------------------------------------------------------------------
+    def _throttled(self, username: str, address: str, now: datetime) -> bool:
+        since = now - timedelta(seconds=self.settings.login_failure_window_seconds)
+        by_user, by_address = self.store.count_login_failures(
+            username=username, address=address, since=since
+        )
+        return (
+            by_user >= self.settings.login_failures_per_user
+            or by_address >= self.settings.login_failures_per_address
+        )
+
+    def _check_credentials(self, username: str, password: str) -> CompanyView | None:
+        company = self.store.find_company_by_username(username) if username else None
+        stored = company.password_hash if company else self._dummy_hash
+        ok = credentials.verify_password(stored, password)
+        return company if ok and company is not None else None
+
+    def authenticate(self, username: str | None, password: str | None, address: str) -> AuthAnswer:
+        """Check the credentials and decide: ``nvu``, ``none``, ``busy`` or a new session."""
+        username = (username or "").strip()
+        now = self.clock.now()
+        ticket = self.tickets.new_ticket()
+        if self._throttled(username, address, now):
+            log.warning("authenticate throttled for user %r from %s", username, address)
+            self.store.record_login_failure(username=username, address=address, now=now)
+            return AuthAnswer(ticket, NOT_VALID_USER)
+        company = self._check_credentials(username, password or "")
+        if company is None:
+            log.info("authenticate refused for user %r from %s", username, address)
+            self.store.record_login_failure(username=username, address=address, now=now)
+            return AuthAnswer(ticket, NOT_VALID_USER)
+        self.store.clear_login_failures(username=username, address=address)
+        if company.sync_requested_at is None:
+            return AuthAnswer(ticket, NO_WORK)
+        session = self.store.open_session(
+            company_id=company.id,
+            ticket_hash=credentials.hash_ticket(ticket),
+            now=now,
+            live_since=now - self._ttl,
+            address=address,
+            sync_requested_at=company.sync_requested_at,
+            state_data={"items": [{"id": "host-1", "kind": "HostQuery", "status": "pending"}]},
+            planned=1,
+        )
+        if session is None:
+            log.info("authenticate busy for company %s", company.id)
+            return AuthAnswer(ticket, BUSY)
+        log.info("session %s opened for company %s", _prefix(ticket), company.id)
+        return AuthAnswer(ticket, company.bound_company_file or "")
+
+    # session lookup --------------------------------------------------------------------------
+    def _live_session(self, ticket: str | None) -> SessionView | None:
+        if not ticket:
+            return None
+        session = self.store.get_session(credentials.hash_ticket(ticket))
+        if session is None or session.state != OPEN:
+            return None
+        now = self.clock.now()
+        if session.last_seen_at < now - self._ttl:
+            self.store.update_session(
+                session.id, state="expired", ended_at=now, last_error="The session expired."
+            )
+            return None
+        return session
+
+    def _any_session(self, ticket: str | None) -> SessionView | None:
+        return self.store.get_session(credentials.hash_ticket(ticket)) if ticket else None
+
+    def _unknown_ticket_text(self) -> str:
+        return messages.UNKNOWN_TICKET.format(minutes=self.settings.ticket_ttl_seconds // 60)
+
+    # sendRequestXML --------------------------------------------------------------------------
+    def _negotiate(self, session: SessionView, hcp: str, country: str, major: int, minor: int) -> str:
+        """Choose the qbXML version from the HCP response, else from what QBWC reported."""
+        reported = f"{major}.{minor}" if major > 0 else "13.0"
+        supported: list[str] = [reported]
+        product = None
+        if hcp.strip():
+            try:
+                for item in qbxml.iter_msgs_rs(hcp.encode("utf-8")):
+                    if isinstance(item, qbxml.Host):
+                        supported = list(item.supported_versions) or supported
+                        country = item.country or country
+                        product = item.product_name
+            except qbxml.QbxmlError as exc:
+                log.warning("session %s: unreadable HCP response: %s", session.id, exc)
+        try:
+            version = qbxml.choose_version(supported, country or "US", maximum=MAX_QBXML)
+        except ValueError:
+            version = qbxml.choose_version(["13.0"], "US", maximum=MAX_QBXML)
+        if product:
+            self.store.update_company(
+                session.company_id, qb_product=product, qb_country=country or None
+            )
+        return str(version)
+
+    def send_request_xml(
+        self,
+        ticket: str | None,
+        hcp_response: str | None,
+        company_file: str | None,
+        country: str | None,
+        major: int | None,
+        minor: int | None,
+    ) -> str:
+        """The next qbXML message set, or ``""`` with the reason kept for getLastError."""
+        session = self._live_session(ticket)
+        if session is None:
+            return ""
+        now = self.clock.now()
+        changes: dict[str, object] = {"last_seen_at": now}
+        version = session.qbxml_version
+        if version is None:
+            version = self._negotiate(
+                session, hcp_response or "", country or "", major or 0, minor or 0
+            )
+            changes.update(
+                qbxml_version=version,
+                qbxml_country=(country or None),
+                company_file=company_file or None,
+                hcp_response=(hcp_response or "").encode("utf-8") or None,
+            )
+        items = [dict(i) for i in session.state_data.get("items", [])]  # type: ignore[union-attr]
+        nxt = next((i for i in items if i["status"] in ("pending", "sent")), None)
+        if nxt is None:
+            self.store.update_session(session.id, last_error=messages.NO_PENDING_WORK, **changes)
+            return ""
+        nxt["status"] = "sent"
+        changes["state_data"] = {**session.state_data, "items": items}
+        self.store.update_session(session.id, **changes)
+        request = qbxml.HostQuery(request_id=str(nxt["id"]))
+        log.info("session %s: sending %s (qbXML %s)", _prefix(ticket), nxt["kind"], version)
+        return qbxml.build_msgs_rq([request], version, on_error="continueOnError")
+
+    # receiveResponseXML ----------------------------------------------------------------------
+    def receive_response_xml(
+        self, ticket: str | None, response: str | None, hresult: str | None, message: str | None
+    ) -> int:
+        """Percent done (0..100, monotonic), or negative when the session must stop."""
+        session = self._live_session(ticket)
+        if session is None:
+            return -1
+        now = self.clock.now()
+        items = [dict(i) for i in session.state_data.get("items", [])]  # type: ignore[union-attr]
+        sent = [i for i in items if i["status"] == "sent"]
+        counts = dict(session.counts)
+        changes: dict[str, object] = {"last_seen_at": now}
+        errors = session.errors
+        consecutive = session.consecutive_hresults
+        if hresult and hresult.strip():
+            info = qbxml.describe_hresult(hresult.strip())
+            text = messages.HRESULT_ERROR.format(hresult=info.hresult, cause=info.cause, fix=info.fix)
+            log.warning("session %s: hresult %s (%s)", _prefix(ticket), hresult, message)
+            for item in sent:
+                item["status"] = "failed"
+            errors += 1 if sent else 0
+            consecutive += 1
+            changes["last_error"] = text
+            if consecutive >= HRESULT_STOP_COUNT:
+                last = messages.TOO_MANY_HRESULTS.format(
+                    hresult=info.hresult, cause=info.cause, fix=info.fix
+                )
+                self.store.update_session(
+                    session.id, state="failed", ended_at=now, last_error=last, errors=errors,
+                    consecutive_hresults=consecutive,
+                    state_data={**session.state_data, "items": items},
+                )
+                self.store.update_company(session.company_id, last_error=last, last_error_at=now)
+                return -1
+        else:
+            try:
+                received = self._read_response(response or "", counts)
+            except qbxml.QbxmlError as exc:
+                text = messages.BAD_RESPONSE.format(detail=str(exc))
+                log.warning("session %s: unreadable response: %s", _prefix(ticket), exc)
+                self.store.update_session(
+                    session.id, last_error=text, errors=errors + 1, last_seen_at=now
+                )
+                return -1
+            consecutive = 0
+            for item in sent:
+                if item["id"] in received:
+                    item["status"] = "done"
+        finished = sum(1 for i in items if i["status"] in ("done", "failed"))
+        planned = max(len(items), 1)
+        progress = max(session.progress, (100 * finished) // planned)
+        if finished < len(items):
+            progress = min(progress, 99)
+        changes.update(
+            state_data={**session.state_data, "items": items},
+            done=finished,
+            progress=progress,
+            counts=counts,
+            errors=errors,
+            consecutive_hresults=consecutive,
+        )
+        self.store.update_session(session.id, **changes)
+        return progress
+
+    def _read_response(self, response: str, counts: dict[str, int]) -> set[str]:
+        """Stream the response; returns the requestIDs it answers."""
+        answered: set[str] = set()
+        for item in qbxml.iter_msgs_rs(
+            response.encode("utf-8"), max_bytes=self.settings.max_body_bytes
+        ):
+            if isinstance(item, qbxml.ResponseStatus):
+                if item.request_id:
+                    answered.add(item.request_id)
+            elif isinstance(item, qbxml.Host):
+                counts["host"] = counts.get("host", 0) + 1
+        return answered
+
+    # connectionError / getLastError / closeConnection ---------------------------------------
+    def connection_error(self, ticket: str | None, hresult: str | None, message: str | None) -> str:
+        """Record why QuickBooks could not be opened, with guidance; always ``done``."""
+        session = self._live_session(ticket)
+        if session is None:
+            return DONE
+        now = self.clock.now()
+        info = qbxml.describe_hresult((hresult or "").strip() or "0x00000000")
+        text = messages.CONNECTION_ERROR.format(hresult=info.hresult, cause=info.cause, fix=info.fix)
+        log.warning("session %s: connectionError %s (%s)", _prefix(ticket), hresult, message)
+        self.store.update_session(
+            session.id, state="failed", ended_at=now, last_seen_at=now, last_error=text,
+            errors=session.errors + 1,
+        )
+        self.store.update_company(session.company_id, last_error=text, last_error_at=now)
+        return DONE
+
+    def get_last_error(self, ticket: str | None) -> str:
+        """A human sentence naming the problem and the fix."""
+        session = self._any_session(ticket)
+        if session is None or session.state == "expired":
+            return self._unknown_ticket_text()
+        if session.state == OPEN:
+            self.store.update_session(session.id, last_seen_at=self.clock.now())
+        return session.last_error or messages.NO_ERROR
+
+    def close_connection(self, ticket: str | None) -> str:
+        """End the session and answer with a one-line summary."""
+        session = self._any_session(ticket)
+        if session is None or session.state == "expired":
+            return messages.UNKNOWN_TICKET_CLOSE
+        company = self.store.get_company(session.company_id)
+        line = messages.summary_line(session.counts, session.errors, product=company.qb_product)
+        if session.state != OPEN:
+            return line
+        now = self.clock.now()
+        items = session.state_data.get("items", [])
+        complete = all(i["status"] in ("done", "failed") for i in items)  # type: ignore[union-attr]
+        state = "finished" if complete else "failed"
+        self.store.update_session(session.id, state=state, ended_at=now, last_seen_at=now)
+        if complete:
+            changes: dict[str, object] = {"last_success_at": now}
+            if company.sync_requested_at == session.sync_requested_at:
+                changes["sync_requested_at"] = None
+            self.store.update_company(session.company_id, **changes)
+        else:
+            text = "The Web Connector closed the session before the update finished."
+            self.store.update_company(session.company_id, last_error=text, last_error_at=now)
+            line = f"{line}; update not finished, it resumes next time"
+        log.info("session %s closed: %s", _prefix(ticket), line)
+        return line
+
+    # interactive mode (not used) ----------------------------------------------------------------
+    def get_interactive_url(self, ticket: str | None, session_id: str | None) -> str:
+        """Interactive mode is not used: no URL."""
+        return ""
+
+    def interactive_done(self, ticket: str | None) -> str:
+        """Ends interactive mode at once."""
+        return "Done"
+
+    def interactive_rejected(self, ticket: str | None, reason: str | None) -> str:
+        """Acknowledges a refused interactive session."""
+        return messages.INTERACTIVE_NOT_USED

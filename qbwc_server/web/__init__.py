@@ -1,0 +1,3 @@
+"""Flask blueprints: admin pages, REST API, .qwc download, support page. Must not import spyne."""
+
+from __future__ import annotations
