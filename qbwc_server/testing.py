@@ -45,12 +45,21 @@ def serve_in_thread(app: Any, host: str = "127.0.0.1") -> Iterator[str]:
     """Serve a WSGI app with waitress on a free loopback port; yields its base URL."""
     from waitress.server import create_server
 
-    server = create_server(app, host=host, port=0, threads=4, max_request_body_size=1 << 30)
+    server = create_server(
+        app, host=host, port=0, threads=4, max_request_body_size=1 << 30, asyncore_loop_timeout=0.05
+    )
     port = server.effective_port  # type: ignore[union-attr]
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
         yield f"http://{host}:{port}"
     finally:
-        server.close()
+        # close the listener and every kept-alive connection inside the loop's own thread, so
+        # the loop's map empties and run() returns at once
+        def _close_all() -> None:
+            for channel in list(server._map.values()):  # type: ignore[union-attr]
+                channel.close()
+
+        server.task_dispatcher.shutdown()  # type: ignore[union-attr]
+        server.trigger.pull_trigger(_close_all)  # type: ignore[union-attr]
         thread.join(timeout=5)
