@@ -117,8 +117,7 @@ _RET_CHILDREN_TEXT: dict[str, str] = {
         "TaxRegistrationNumber@8.0 CurrencyRef@8.0 DataExtRet@2.0"
     ),
     "ClassRet": (
-        "ListID TimeCreated TimeModified EditSequence Name FullName IsActive ParentRef "
-        "Sublevel"
+        "ListID TimeCreated TimeModified EditSequence Name FullName IsActive ParentRef Sublevel"
     ),
     "PayrollItemWageRet": (
         "ListID TimeCreated TimeModified EditSequence Name IsActive WageType "
@@ -136,14 +135,13 @@ _RET_CHILDREN_TEXT: dict[str, str] = {
         "AltPhone Fax Email Contact AltContact AccountNumber Notes@3.0 ExternalGUID@8.0 "
         "DataExtRet@2.0"
     ),
-    "ListDeletedRet": (
-        "ListDelType ListID TimeCreated TimeDeleted FullName"
-    ),
+    "ListDeletedRet": ("ListDelType ListID TimeCreated TimeDeleted FullName"),
     "TimeTrackingRet": (
         "TxnID TimeCreated TimeModified EditSequence TxnNumber TxnDate EntityRef CustomerRef "
         "ItemServiceRef Rate Duration ClassRef PayrollItemWageRef Notes BillableStatus@6.0 "
         "ExternalGUID@9.0"
-    ),}
+    ),
+}
 
 
 def _parse_children(text: str) -> dict[str, QbxmlVersion]:

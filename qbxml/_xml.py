@@ -200,4 +200,3 @@ def iter_events(
                 yield PI, -1, elem
             else:
                 _drop_pi(elem)
-

@@ -120,11 +120,17 @@ def _build_list(spec: ListQuery) -> Node:
     rq.add(_dt("ToModifiedDate", spec.to_modified_date))
     if spec.name_filter is not None:
         f = spec.name_filter
-        rq.add(node("NameFilter", None, node("MatchCriterion", f.match_criterion), node("Name", f.name)))
+        rq.add(
+            node(
+                "NameFilter", None, node("MatchCriterion", f.match_criterion), node("Name", f.name)
+            )
+        )
     if spec.name_range is not None:
         r = spec.name_range
         rq.add(
-            node("NameRangeFilter", None, _text("FromName", r.from_name), _text("ToName", r.to_name))
+            node(
+                "NameRangeFilter", None, _text("FromName", r.from_name), _text("ToName", r.to_name)
+            )
         )
     return _tail(rq, spec, spec.owner_ids)
 
@@ -193,6 +199,8 @@ def _build_time_write(spec: TimeTrackingAdd | TimeTrackingMod) -> Node:
     )
     if isinstance(spec, TimeTrackingAdd):
         body.add(_text("ExternalGUID", spec.external_guid))
+        if spec.def_macro is not None:
+            body.attrs["defMacro"] = spec.def_macro
     return _tail(node(spec.RQ_NAME, None, body, requestID=spec.request_id), spec)
 
 

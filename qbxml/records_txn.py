@@ -36,12 +36,46 @@ BillableStatus = Literal["Billable", "NotBillable", "HasBeenBilled"]
 
 # ListDelType enumeration, identical in qbxmlops130.xsd and qbxmlops160.xsd.
 LIST_DEL_TYPES: frozenset[str] = frozenset(
-    "Account BillingRate Class Currency Customer CustomerMsg CustomerType DateDrivenTerms "
-    "Employee InventorySite ItemDiscount ItemFixedAsset ItemGroup ItemInventory "
-    "ItemInventoryAssembly ItemNonInventory ItemOtherCharge ItemPayment ItemSalesTax "
-    "ItemSalesTaxGroup ItemService ItemSubtotal JobType OtherName PaymentMethod "
-    "PayrollItemNonWage PayrollItemWage PriceLevel SalesRep SalesTaxCode ShipMethod "
-    "StandardTerms ToDo UnitOfMeasureSet Vehicle Vendor VendorType WorkersCompCode".split()
+    [
+        "Account",
+        "BillingRate",
+        "Class",
+        "Currency",
+        "Customer",
+        "CustomerMsg",
+        "CustomerType",
+        "DateDrivenTerms",
+        "Employee",
+        "InventorySite",
+        "ItemDiscount",
+        "ItemFixedAsset",
+        "ItemGroup",
+        "ItemInventory",
+        "ItemInventoryAssembly",
+        "ItemNonInventory",
+        "ItemOtherCharge",
+        "ItemPayment",
+        "ItemSalesTax",
+        "ItemSalesTaxGroup",
+        "ItemService",
+        "ItemSubtotal",
+        "JobType",
+        "OtherName",
+        "PaymentMethod",
+        "PayrollItemNonWage",
+        "PayrollItemWage",
+        "PriceLevel",
+        "SalesRep",
+        "SalesTaxCode",
+        "ShipMethod",
+        "StandardTerms",
+        "ToDo",
+        "UnitOfMeasureSet",
+        "Vehicle",
+        "Vendor",
+        "VendorType",
+        "WorkersCompCode",
+    ]
 )
 
 

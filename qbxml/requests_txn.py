@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import ClassVar
 
+from ._since import TXN_DEL_TYPE_SINCE
 from ._spec import (
     IteratorMode,
     OnError,
@@ -21,7 +22,6 @@ from ._spec import (
     check_text,
     naive_datetime,
 )
-from ._since import TXN_DEL_TYPE_SINCE
 from .records import Ref
 from .records_txn import LIST_DEL_TYPES, BillableStatus
 from .requests import (
@@ -54,12 +54,35 @@ __all__ = [
 MAX_NOTES = 4095  # OSR: Notes max length 4095 for QBD|QBCA|QBUK|QBAU
 _BILLABLE = ("Billable", "NotBillable", "HasBeenBilled")
 # TxnDelType enumeration of qbxmlops160.xsd (13.0 lacks the three payroll types).
-TXN_DEL_TYPES: tuple[str, ...] = tuple(
-    "ARRefundCreditCard Bill BillPaymentCheck BillPaymentCreditCard BuildAssembly Charge Check "
-    "CreditCardCharge CreditCardCredit CreditMemo Deposit Estimate InventoryAdjustment Invoice "
-    "ItemReceipt JournalEntry PayrollLiabilityAdjustment PayrollPriorPayment "
-    "PayrollYearToDateAdjustment PurchaseOrder ReceivePayment SalesOrder SalesReceipt "
-    "SalesTaxPaymentCheck TimeTracking TransferInventory VehicleMileage VendorCredit".split()
+TXN_DEL_TYPES: tuple[str, ...] = (
+    "ARRefundCreditCard",
+    "Bill",
+    "BillPaymentCheck",
+    "BillPaymentCreditCard",
+    "BuildAssembly",
+    "Charge",
+    "Check",
+    "CreditCardCharge",
+    "CreditCardCredit",
+    "CreditMemo",
+    "Deposit",
+    "Estimate",
+    "InventoryAdjustment",
+    "Invoice",
+    "ItemReceipt",
+    "JournalEntry",
+    "PayrollLiabilityAdjustment",
+    "PayrollPriorPayment",
+    "PayrollYearToDateAdjustment",
+    "PurchaseOrder",
+    "ReceivePayment",
+    "SalesOrder",
+    "SalesReceipt",
+    "SalesTaxPaymentCheck",
+    "TimeTracking",
+    "TransferInventory",
+    "VehicleMileage",
+    "VendorCredit",
 )
 assert set(TXN_DEL_TYPE_SINCE) <= set(TXN_DEL_TYPES)
 
@@ -174,12 +197,14 @@ class TimeTrackingAdd(_TimeFields):
     RQ_NAME: ClassVar[str] = "TimeTrackingAddRq"
 
     external_guid: str | None = None
+    def_macro: str | None = None  # defMacro="TxnID:name", referenced later in the message set
 
     def __post_init__(self) -> None:
         RequestBase.__post_init__(self)
         self.check_time_fields()
         if self.external_guid is not None:
             parse_guid(self.external_guid, path="TimeTrackingAdd/ExternalGUID")
+        check_text(self.def_macro, "def_macro")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,0 +1,394 @@
+"""Ret element -> record converters, table-driven and order-tolerant; unknown children ignored.
+
+Each converter takes the element and the path of its parent (used only in error messages).
+Empty text means "absent" for typed values and "" for strings. Pure: elements arrive through
+the :class:`._xml.XmlElement` protocol, never as lxml types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ._xml import XmlElement
+from .errors import QbxmlStructureError, QbxmlValueError
+from .records import (
+    Company,
+    Customer,
+    DataExt,
+    Earning,
+    Employee,
+    EmployeePayroll,
+    Host,
+    ItemService,
+    OtherName,
+    PayrollItemWage,
+    Preferences,
+    QbClass,
+    Ref,
+    Vendor,
+)
+from .records_txn import ListDeleted, Record, TimeTracking, TxnDelResult
+from .values import (
+    parse_amount,
+    parse_bool,
+    parse_date,
+    parse_datetime,
+    parse_duration,
+    parse_guid,
+    parse_int,
+)
+
+__all__ = ["RET_PARSERS", "TXN_DEL_FIELDS", "fill", "parse_ret"]
+
+Conv = Callable[[XmlElement, str], Any]
+# tag -> (field, converter, repeated) or tag -> nested table flattened into the same record
+Table = dict[str, "tuple[str, Conv, bool] | Table"]
+
+
+def _path(elem: XmlElement, base: str) -> str:
+    return f"{base}/{elem.tag}"
+
+
+def _str(elem: XmlElement, base: str) -> str:
+    return elem.text or ""
+
+
+def _typed(parse: Callable[..., Any]) -> Conv:
+    def conv(elem: XmlElement, base: str) -> Any:
+        text = elem.text
+        if text is None or not text.strip():
+            return None
+        return parse(text, path=_path(elem, base))
+
+    return conv
+
+
+def _enum(*allowed: str) -> Conv:
+    values = frozenset(allowed)
+
+    def conv(elem: XmlElement, base: str) -> str | None:
+        text = (elem.text or "").strip()
+        if not text:
+            return None
+        if text not in values:
+            raise QbxmlValueError("not an allowed value", path=_path(elem, base), value=text)
+        return text
+
+    return conv
+
+
+_dt, _date, _bool = _typed(parse_datetime), _typed(parse_date), _typed(parse_bool)
+_int, _dec, _dur, _guid = (
+    _typed(parse_int),
+    _typed(parse_amount),
+    _typed(parse_duration),
+    _typed(parse_guid),
+)
+
+
+def fill(elem: XmlElement, table: Table, base: str, kwargs: dict[str, Any]) -> None:
+    """Convert ``elem``'s children found in ``table`` into ``kwargs`` (flattening groups)."""
+    here = _path(elem, base)
+    for child in elem:
+        spec = table.get(child.tag)
+        if spec is None:
+            continue
+        if isinstance(spec, dict):
+            fill(child, spec, here, kwargs)
+            continue
+        field, conv, repeated = spec
+        value = conv(child, here)
+        if repeated:
+            kwargs.setdefault(field, []).append(value)
+        else:
+            kwargs[field] = value
+
+
+def _build(cls: Callable[..., Any], table: Table) -> Conv:
+    def conv(elem: XmlElement, base: str) -> Any:
+        kwargs: dict[str, Any] = {}
+        fill(elem, table, base, kwargs)
+        for key, value in kwargs.items():
+            if isinstance(value, list):
+                kwargs[key] = tuple(value)
+        try:
+            return cls(**kwargs)
+        except TypeError as exc:  # a required child (e.g. DataExtName) is missing
+            raise QbxmlStructureError(
+                f"{elem.tag} lacks a required element", path=_path(elem, base)
+            ) from exc
+
+    return conv
+
+
+def _ref(elem: XmlElement, base: str) -> Ref:
+    list_id = full_name = None
+    for child in elem:
+        if child.tag == "ListID":
+            list_id = child.text or ""
+        elif child.tag == "FullName":
+            full_name = child.text or ""
+    return Ref(list_id=list_id, full_name=full_name)
+
+
+def f(field: str, conv: Conv = _str, repeated: bool = False) -> tuple[str, Conv, bool]:
+    """A table entry."""
+    return (field, conv, repeated)
+
+
+_data_ext = _build(
+    DataExt,
+    {
+        "OwnerID": f("owner_id", _guid),
+        "DataExtName": f("name"),
+        "DataExtType": f(
+            "type",
+            _enum(
+                "AMTTYPE",
+                "DATETIMETYPE",
+                "INTTYPE",
+                "PERCENTTYPE",
+                "PRICETYPE",
+                "QUANTYPE",
+                "STR1024TYPE",
+                "STR255TYPE",
+            ),
+        ),
+        "DataExtValue": f("value"),
+    },
+)
+_LIST_BASE: Table = {
+    "ListID": f("list_id"),
+    "TimeCreated": f("time_created", _dt),
+    "TimeModified": f("time_modified", _dt),
+    "EditSequence": f("edit_sequence"),
+    "Name": f("name"),
+    "IsActive": f("is_active", _bool),
+}
+_PERSON: Table = {
+    "FirstName": f("first_name"),
+    "MiddleName": f("middle_name"),
+    "LastName": f("last_name"),
+    "Phone": f("phone"),
+    "Email": f("email"),
+    "ExternalGUID": f("external_guid", _guid),
+    "DataExtRet": f("data_ext", _data_ext, True),
+}
+_earning = _build(
+    Earning,
+    {
+        "PayrollItemWageRef": f("payroll_item_wage_ref", _ref),
+        "Rate": f("rate", _dec),
+        "RatePercent": f("rate_percent", _dec),
+    },
+)
+_payroll = _build(
+    EmployeePayroll,
+    {
+        "PayPeriod": f(
+            "pay_period",
+            _enum("Daily", "Weekly", "Biweekly", "Semimonthly", "Monthly", "Quarterly", "Yearly"),
+        ),
+        "ClassRef": f("class_ref", _ref),
+        "Earnings": f("earnings", _earning, True),
+        "UseTimeDataToCreatePaychecks": f(
+            "use_time_data_to_create_paychecks", _enum("NotSet", "UseTimeData", "DoNotUseTimeData")
+        ),
+    },
+)
+_TXN_REFS: Table = {
+    "EntityRef": f("entity_ref", _ref),
+    "CustomerRef": f("customer_ref", _ref),
+    "ItemServiceRef": f("item_service_ref", _ref),
+    "ClassRef": f("class_ref", _ref),
+    "PayrollItemWageRef": f("payroll_item_wage_ref", _ref),
+}
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_JOB_STATUS = ("Awarded", "Closed", "InProgress", "None", "NotAwarded", "Pending")
+_WAGE_TYPES = [
+    "Bonus",
+    "Commission",
+    "HourlyOvertime",
+    "HourlyRegular",
+    "HourlySick",
+    "HourlyVacation",
+    "SalaryRegular",
+    "SalarySick",
+    "SalaryVacation",
+]
+
+RET_PARSERS: dict[str, Conv] = {
+    "HostRet": _build(
+        Host,
+        {
+            "ProductName": f("product_name"),
+            "MajorVersion": f("major_version"),
+            "MinorVersion": f("minor_version"),
+            "Country": f("country"),
+            "SupportedQBXMLVersion": f("supported_versions", _str, True),
+            "IsAutomaticLogin": f("is_automatic_login", _bool),
+            "QBFileMode": f("qb_file_mode", _enum("SingleUser", "MultiUser")),
+        },
+    ),
+    "CompanyRet": _build(
+        Company,
+        {
+            "IsSampleCompany": f("is_sample_company", _bool),
+            "CompanyName": f("company_name"),
+            "LegalCompanyName": f("legal_company_name"),
+            "Phone": f("phone"),
+            "Email": f("email"),
+            "CompanyType": f("company_type"),
+            "DataExtRet": f("data_ext", _data_ext, True),
+        },
+    ),
+    "PreferencesRet": _build(
+        Preferences,
+        {
+            "AccountingPreferences": {
+                "IsUsingAccountNumbers": f("is_using_account_numbers", _bool),
+                "IsRequiringAccounts": f("is_requiring_accounts", _bool),
+                "IsUsingClassTracking": f("is_using_class_tracking", _bool),
+                "AssignClassesTo": f(
+                    "assign_classes_to", _enum("None", "Accounts", "Items", "Names")
+                ),
+                "IsUsingAuditTrail": f("is_using_audit_trail", _bool),
+                "IsAssigningJournalEntryNumbers": f("is_assigning_journal_entry_numbers", _bool),
+                "ClosingDate": f("closing_date", _date),
+            },
+            "JobsAndEstimatesPreferences": {
+                "IsUsingEstimates": f("is_using_estimates", _bool),
+                "IsUsingProgressInvoicing": f("is_using_progress_invoicing", _bool),
+                "IsPrintingItemsWithZeroAmounts": f("is_printing_items_with_zero_amounts", _bool),
+            },
+            "MultiCurrencyPreferences": {"IsMultiCurrencyOn": f("is_multi_currency_on", _bool)},
+            "TimeTrackingPreferences": {
+                "FirstDayOfWeek": f("first_day_of_week", _enum(*_WEEKDAYS))
+            },
+            "CurrentAppAccessRights": {
+                "IsAutomaticLoginAllowed": f("is_automatic_login_allowed", _bool),
+                "AutomaticLoginUserName": f("automatic_login_user_name"),
+                "IsPersonalDataAccessAllowed": f("is_personal_data_access_allowed", _bool),
+            },
+        },
+    ),
+    "EmployeeRet": _build(
+        Employee,
+        {
+            **_LIST_BASE,
+            **_PERSON,
+            "EmployeeType": f("employee_type", _enum("Officer", "Owner", "Regular", "Statutory")),
+            "EmployeePayrollInfo": f("payroll", _payroll),
+        },
+    ),
+    "VendorRet": _build(
+        Vendor,
+        {
+            **_LIST_BASE,
+            **_PERSON,
+            "ClassRef": f("class_ref", _ref),
+            "CompanyName": f("company_name"),
+            "IsVendorEligibleFor1099": f("is_vendor_eligible_for_1099", _bool),
+            "Balance": f("balance", _dec),
+        },
+    ),
+    "CustomerRet": _build(
+        Customer,
+        {
+            **_LIST_BASE,
+            **_PERSON,
+            "FullName": f("full_name"),
+            "ClassRef": f("class_ref", _ref),
+            "ParentRef": f("parent_ref", _ref),
+            "Sublevel": f("sublevel", _int),
+            "CompanyName": f("company_name"),
+            "Balance": f("balance", _dec),
+            "TotalBalance": f("total_balance", _dec),
+            "JobStatus": f("job_status", _enum(*_JOB_STATUS)),
+            "JobStartDate": f("job_start_date", _date),
+            "JobProjectedEndDate": f("job_projected_end_date", _date),
+            "JobEndDate": f("job_end_date", _date),
+            "JobDesc": f("job_desc"),
+            "Notes": f("notes"),
+        },
+    ),
+    "ClassRet": _build(
+        QbClass,
+        {
+            **_LIST_BASE,
+            "FullName": f("full_name"),
+            "ParentRef": f("parent_ref", _ref),
+            "Sublevel": f("sublevel", _int),
+        },
+    ),
+    "PayrollItemWageRet": _build(
+        PayrollItemWage,
+        {
+            **_LIST_BASE,
+            "WageType": f("wage_type", _enum(*_WAGE_TYPES)),
+            "ExpenseAccountRef": f("expense_account_ref", _ref),
+        },
+    ),
+    "ItemServiceRet": _build(
+        ItemService,
+        {
+            **_LIST_BASE,
+            "FullName": f("full_name"),
+            "ClassRef": f("class_ref", _ref),
+            "ParentRef": f("parent_ref", _ref),
+            "Sublevel": f("sublevel", _int),
+            "SalesOrPurchase": {"Desc": f("description"), "Price": f("price", _dec)},
+            "SalesAndPurchase": {"SalesDesc": f("description"), "SalesPrice": f("price", _dec)},
+            "ExternalGUID": f("external_guid", _guid),
+            "DataExtRet": f("data_ext", _data_ext, True),
+        },
+    ),
+    "OtherNameRet": _build(OtherName, {**_LIST_BASE, **_PERSON, "CompanyName": f("company_name")}),
+    "ListDeletedRet": _build(
+        ListDeleted,
+        {
+            "ListDelType": f("list_del_type"),
+            "ListID": f("list_id"),
+            "TimeCreated": f("time_created", _dt),
+            "TimeDeleted": f("time_deleted", _dt),
+            "FullName": f("full_name"),
+        },
+    ),
+    "TimeTrackingRet": _build(
+        TimeTracking,
+        {
+            "TxnID": f("txn_id"),
+            "TimeCreated": f("time_created", _dt),
+            "TimeModified": f("time_modified", _dt),
+            "EditSequence": f("edit_sequence"),
+            "TxnNumber": f("txn_number", _int),
+            "TxnDate": f("txn_date", _date),
+            **_TXN_REFS,
+            "Duration": f("duration", _dur),
+            "Notes": f("notes"),
+            "BillableStatus": f(
+                "billable_status", _enum("Billable", "NotBillable", "HasBeenBilled")
+            ),
+            "ExternalGUID": f("external_guid", _guid),
+        },
+    ),
+}
+# TxnDelRs carries these directly (no Ret element).
+TXN_DEL_FIELDS: Table = {
+    "TxnDelType": f("txn_del_type"),
+    "TxnID": f("txn_id"),
+    "TimeDeleted": f("time_deleted", _dt),
+    "RefNumber": f("ref_number"),
+}
+
+
+def parse_ret(elem: XmlElement, base: str) -> Record | None:
+    """Convert a known Ret element into its record; None for Ret types not modelled here."""
+    conv = RET_PARSERS.get(elem.tag)
+    return None if conv is None else conv(elem, base)
+
+
+def build_txn_del(kwargs: dict[str, Any]) -> TxnDelResult:
+    """Make the TxnDelRs record from the fields :func:`fill` collected."""
+    return TxnDelResult(**kwargs)

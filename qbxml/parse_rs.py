@@ -1,0 +1,121 @@
+"""Streaming parser for qbXML response documents (``QBXMLMsgsRs``).
+
+For each ``…Rs`` in document order :func:`iter_msgs_rs` yields its :class:`ResponseStatus`, then
+one record per known Ret element; each Ret is converted as soon as it ends and then cleared, so
+a 100 MB response never becomes a full tree. Rets are recognised by element name in any Rs
+(a ``CustomerRet`` inside ``CustomerAddRs`` is parsed too); unknown Rs types yield only their
+status; unknown elements are ignored. Pure apart from the :mod:`._xml` seam.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ._ret_parse import TXN_DEL_FIELDS, build_txn_del, parse_ret
+from ._xml import END, START, Source, XmlElement, iter_events
+from .errors import QbxmlStructureError, QbxmlValueError
+from .records_txn import Record
+from .responses import Response, ResponseStatus, Severity
+from .values import parse_int
+
+__all__ = ["iter_msgs_rs", "parse_msgs_rs", "parse_status"]
+
+_SEVERITIES: dict[str, Severity] = {
+    "info": "Info",
+    "warn": "Warn",
+    "warning": "Warn",
+    "error": "Error",
+}
+
+
+def _int_attr(elem: XmlElement, name: str, path: str) -> int | None:
+    text = elem.get(name)
+    if text is None or not text.strip():
+        return None
+    return parse_int(text, path=f"{path}/@{name}")
+
+
+def parse_status(elem: XmlElement, path: str) -> ResponseStatus:
+    """Read the status attributes of an ``…Rs`` element.
+
+    :raises QbxmlStructureError: statusCode or statusSeverity missing.
+    :raises QbxmlValueError: a non-integer code or count, or an unknown severity.
+    """
+    code = _int_attr(elem, "statusCode", path)
+    if code is None:
+        raise QbxmlStructureError("statusCode is missing", path=f"{path}/@statusCode")
+    raw = elem.get("statusSeverity")
+    if raw is None:
+        raise QbxmlStructureError("statusSeverity is missing", path=f"{path}/@statusSeverity")
+    severity = _SEVERITIES.get(raw.strip().lower())
+    if severity is None:
+        raise QbxmlValueError("unknown statusSeverity", path=f"{path}/@statusSeverity", value=raw)
+    return ResponseStatus(
+        request_id=elem.get("requestID"),
+        rs_name=elem.tag,
+        code=code,
+        severity=severity,
+        message=elem.get("statusMessage") or "",
+        ret_count=_int_attr(elem, "retCount", path),
+        iterator_id=elem.get("iteratorID"),
+        iterator_remaining_count=_int_attr(elem, "iteratorRemainingCount", path),
+    )
+
+
+def iter_msgs_rs(
+    source: Source, *, max_bytes: int | None = None
+) -> Iterator[ResponseStatus | Record]:
+    """Yield each response's status followed by its records, streaming.
+
+    :param source: the response as ``bytes``, ``str`` or a binary file object.
+    :param max_bytes: size limit (default 256 MiB); larger input raises QbxmlSyntaxError.
+    :raises QbxmlError: malformed XML, missing status attributes, or a bad value.
+    """
+    in_msgs = saw_msgs = False
+    rs_path = ""
+    txn_del: dict[str, Any] | None = None
+    for kind, depth, elem in iter_events(source, element_depth=3, max_bytes=max_bytes):
+        if kind == START:
+            if depth == 0 and elem.tag != "QBXML":
+                raise QbxmlStructureError("the root element must be QBXML", path=str(elem.tag))
+            if depth == 1:
+                in_msgs = elem.tag == "QBXMLMsgsRs"
+                saw_msgs = saw_msgs or in_msgs
+            elif depth == 2 and in_msgs:
+                rs_path = f"QBXML/QBXMLMsgsRs/{elem.tag}"
+                txn_del = {} if elem.tag == "TxnDelRs" else None
+                yield parse_status(elem, rs_path)
+        elif kind == END and in_msgs:
+            if depth == 3:
+                if txn_del is not None:
+                    spec = TXN_DEL_FIELDS.get(elem.tag)
+                    if isinstance(spec, tuple):
+                        txn_del[spec[0]] = spec[1](elem, rs_path)
+                else:
+                    record = parse_ret(elem, rs_path)
+                    if record is not None:
+                        yield record
+            elif depth == 2 and txn_del:
+                yield build_txn_del(txn_del)
+            elif depth == 1:
+                in_msgs = False
+    if not saw_msgs:
+        raise QbxmlStructureError("no QBXMLMsgsRs element", path="QBXML/QBXMLMsgsRs")
+
+
+def parse_msgs_rs(source: Source, *, max_bytes: int | None = None) -> tuple[Response, ...]:
+    """Parse a whole response into one :class:`Response` per ``…Rs`` (for small responses)."""
+    responses: list[Response] = []
+    status: ResponseStatus | None = None
+    records: list[Record] = []
+    for item in iter_msgs_rs(source, max_bytes=max_bytes):
+        if isinstance(item, ResponseStatus):
+            if status is not None:
+                responses.append(Response(status=status, records=tuple(records)))
+            status, records = item, []
+        else:
+            records.append(item)
+    if status is not None:
+        responses.append(Response(status=status, records=tuple(records)))
+    return tuple(responses)
