@@ -51,12 +51,6 @@ def check_version(spec: RequestSpec, version: QbxmlVersion) -> None:
     """
     rq = spec.RQ_NAME
     _need(version, REQUEST_SINCE[rq], rq)
-    if spec.include_ret_elements:
-        _need(version, REQUEST_ELEMENT_SINCE["IncludeRetElement"], f"{rq}/IncludeRetElement")
-        for name in spec.include_ret_elements:
-            since = ret_child_since(spec.RET_NAME, name)
-            if since is not None:
-                _need(version, since, f"{rq}/IncludeRetElement[{name}]")
     if isinstance(spec, CompanyQuery | ListQuery) and spec.owner_ids:
         _need(version, REQUEST_ELEMENT_SINCE["OwnerID"], f"{rq}/OwnerID")
     if isinstance(spec, ListQuery | TimeTrackingQuery) and spec.iterator is not None:
@@ -67,6 +61,12 @@ def check_version(spec: RequestSpec, version: QbxmlVersion) -> None:
             _need(version, REQUEST_ELEMENT_SINCE["BillableStatus"], f"{body}/BillableStatus")
         if isinstance(spec, TimeTrackingAdd) and spec.external_guid is not None:
             _need(version, REQUEST_ELEMENT_SINCE["ExternalGUID"], f"{body}/ExternalGUID")
+    if spec.include_ret_elements:
+        _need(version, REQUEST_ELEMENT_SINCE["IncludeRetElement"], f"{rq}/IncludeRetElement")
+        for name in spec.include_ret_elements:
+            since = ret_child_since(spec.RET_NAME, name)
+            if since is not None:
+                _need(version, since, f"{rq}/IncludeRetElement[{name}]")
     if isinstance(spec, TxnDel) and spec.txn_del_type in TXN_DEL_TYPE_SINCE:
         _need(version, TXN_DEL_TYPE_SINCE[spec.txn_del_type], f"{rq}/TxnDelType")
 
