@@ -143,6 +143,27 @@ class QBWebConnectorSvc(ServiceBase):
         )
 
 
+class _QuietInvalidRequests(logging.Filter):
+    """spyne logs a malformed request at ERROR with the raw body, which may hold a password.
+
+    A malformed request is the client's problem: keep a WARNING without the body.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.msg, record.args = "malformed SOAP request refused", ()
+        return True
+
+
+_INVALID_LOGGER = "spyne.protocol.soap.soap11.invalid"
+
+
+def _install_log_filter() -> None:
+    logger = logging.getLogger(_INVALID_LOGGER)
+    if not any(isinstance(f, _QuietInvalidRequests) for f in logger.filters):
+        logger.addFilter(_QuietInvalidRequests())
+
+
 def make_soap_wsgi(service: QbwcService, *, max_body_bytes: int) -> WsgiApplication:
     """The spyne WSGI application serving ``service``; large bodies parse with ``huge_tree``.
 
@@ -150,6 +171,7 @@ def make_soap_wsgi(service: QbwcService, *, max_body_bytes: int) -> WsgiApplicat
     node cap are both raised. Entity resolution stays off (spyne's default) and DTDs are refused
     by ``soapguard`` before spyne parses anything.
     """
+    _install_log_filter()
     application = Application(
         [QBWebConnectorSvc],
         tns=TNS,
