@@ -39,7 +39,7 @@ from .values import (
     parse_int,
 )
 
-__all__ = ["RET_PARSERS", "TXN_DEL_FIELDS", "fill", "parse_ret"]
+__all__ = ["RET_PARSERS", "RET_TABLES", "TXN_DEL_FIELDS", "fill", "parse_ret"]
 
 Conv = Callable[[XmlElement, str], Any]
 # tag -> (field, converter, repeated) or tag -> nested table flattened into the same record
@@ -218,8 +218,8 @@ _WAGE_TYPES = [
     "SalaryVacation",
 ]
 
-RET_PARSERS: dict[str, Conv] = {
-    "HostRet": _build(
+RET_TABLES: dict[str, tuple[Callable[..., Any], Table]] = {
+    "HostRet": (
         Host,
         {
             "ProductName": f("product_name"),
@@ -231,7 +231,7 @@ RET_PARSERS: dict[str, Conv] = {
             "QBFileMode": f("qb_file_mode", _enum("SingleUser", "MultiUser")),
         },
     ),
-    "CompanyRet": _build(
+    "CompanyRet": (
         Company,
         {
             "IsSampleCompany": f("is_sample_company", _bool),
@@ -243,7 +243,7 @@ RET_PARSERS: dict[str, Conv] = {
             "DataExtRet": f("data_ext", _data_ext, True),
         },
     ),
-    "PreferencesRet": _build(
+    "PreferencesRet": (
         Preferences,
         {
             "AccountingPreferences": {
@@ -273,7 +273,7 @@ RET_PARSERS: dict[str, Conv] = {
             },
         },
     ),
-    "EmployeeRet": _build(
+    "EmployeeRet": (
         Employee,
         {
             **_LIST_BASE,
@@ -282,7 +282,7 @@ RET_PARSERS: dict[str, Conv] = {
             "EmployeePayrollInfo": f("payroll", _payroll),
         },
     ),
-    "VendorRet": _build(
+    "VendorRet": (
         Vendor,
         {
             **_LIST_BASE,
@@ -293,7 +293,7 @@ RET_PARSERS: dict[str, Conv] = {
             "Balance": f("balance", _dec),
         },
     ),
-    "CustomerRet": _build(
+    "CustomerRet": (
         Customer,
         {
             **_LIST_BASE,
@@ -313,7 +313,7 @@ RET_PARSERS: dict[str, Conv] = {
             "Notes": f("notes"),
         },
     ),
-    "ClassRet": _build(
+    "ClassRet": (
         QbClass,
         {
             **_LIST_BASE,
@@ -322,7 +322,7 @@ RET_PARSERS: dict[str, Conv] = {
             "Sublevel": f("sublevel", _int),
         },
     ),
-    "PayrollItemWageRet": _build(
+    "PayrollItemWageRet": (
         PayrollItemWage,
         {
             **_LIST_BASE,
@@ -330,7 +330,7 @@ RET_PARSERS: dict[str, Conv] = {
             "ExpenseAccountRef": f("expense_account_ref", _ref),
         },
     ),
-    "ItemServiceRet": _build(
+    "ItemServiceRet": (
         ItemService,
         {
             **_LIST_BASE,
@@ -344,8 +344,8 @@ RET_PARSERS: dict[str, Conv] = {
             "DataExtRet": f("data_ext", _data_ext, True),
         },
     ),
-    "OtherNameRet": _build(OtherName, {**_LIST_BASE, **_PERSON, "CompanyName": f("company_name")}),
-    "ListDeletedRet": _build(
+    "OtherNameRet": (OtherName, {**_LIST_BASE, **_PERSON, "CompanyName": f("company_name")}),
+    "ListDeletedRet": (
         ListDeleted,
         {
             "ListDelType": f("list_del_type"),
@@ -355,7 +355,7 @@ RET_PARSERS: dict[str, Conv] = {
             "FullName": f("full_name"),
         },
     ),
-    "TimeTrackingRet": _build(
+    "TimeTrackingRet": (
         TimeTracking,
         {
             "TxnID": f("txn_id"),
@@ -374,6 +374,7 @@ RET_PARSERS: dict[str, Conv] = {
         },
     ),
 }
+RET_PARSERS: dict[str, Conv] = {ret: _build(cls, t) for ret, (cls, t) in RET_TABLES.items()}
 # TxnDelRs carries these directly (no Ret element).
 TXN_DEL_FIELDS: Table = {
     "TxnDelType": f("txn_del_type"),

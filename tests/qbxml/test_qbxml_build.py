@@ -193,7 +193,7 @@ def test_modified_dates_are_written_without_offset():
 )
 def test_bad_message_sets_are_refused(requests, kwargs):
     """Empty sets, duplicate request IDs and unknown onError values raise ValueError."""
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="request|onError|on_error"):
         q.build_msgs_rq(requests, "13.0", **kwargs)
 
 
