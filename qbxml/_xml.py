@@ -81,15 +81,19 @@ class _LimitedReader:
     """A file-like wrapper that replays a peeked prefix and enforces the byte limit."""
 
     def __init__(self, prefix: bytes, rest: IO[bytes] | None, limit: int) -> None:
-        self._prefix = prefix
+        # a memoryview and an offset: re-slicing the bytes on every read copied the remainder
+        # each time, which made a 50 MB answer take half a minute
+        self._prefix = memoryview(prefix)
+        self._offset = 0
         self._rest = rest
         self._limit = limit
         self._count = 0
 
     def read(self, size: int = -1) -> bytes:
-        if self._prefix:
-            n = len(self._prefix) if size < 0 else size
-            chunk, self._prefix = self._prefix[:n], self._prefix[n:]
+        if self._offset < len(self._prefix):
+            end = len(self._prefix) if size < 0 else self._offset + size
+            chunk = bytes(self._prefix[self._offset : end])
+            self._offset += len(chunk)
         elif self._rest is not None:
             chunk = self._rest.read(size)
         else:
