@@ -208,3 +208,7 @@ def sync_now(ctx: click.Context, company_id: int) -> None:
     c = admin.request_sync(_store(ctx), SystemClock(), company_id)
     click.echo(f"company {c.id} ({c.name}) will sync at the Web Connector's next poll")
 
+
+
+if __name__ == "__main__":  # python -m qbwc_server.cli
+    main()

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, render_template
 
 from .. import __version__
 
-bp = Blueprint("support", __name__)
+bp = Blueprint("support", __name__, template_folder="templates")
 
 
 @bp.get("/support")
