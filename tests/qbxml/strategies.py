@@ -16,10 +16,13 @@ _XML_CHARS = st.characters(
 _LATIN1_CHARS = st.characters(
     max_codepoint=0xFF, exclude_categories=("Cc",), include_characters="\t\n\r"
 )
-xml_text = st.text(_XML_CHARS, max_size=30)
+# The XSDs cap many Ret strings (Phone 21, MiddleName 5, HostRet/Country 2): stay within.
+xml_text = st.text(_XML_CHARS, max_size=21)
+short_text = st.text(_XML_CHARS, max_size=5)
 latin1_text = st.text(_LATIN1_CHARS, max_size=30)
 latin1_nonempty = st.text(_LATIN1_CHARS, min_size=1, max_size=30)
 ids = st.text(st.sampled_from("0123456789ABCDEF-"), min_size=1, max_size=36)
+edit_sequences = st.text(st.sampled_from("0123456789"), min_size=1, max_size=16)
 guids = st.uuids().map(lambda u: "{" + str(u) + "}") | st.uuids().map(
     lambda u: "{" + str(u).upper() + "}"
 )
@@ -63,7 +66,7 @@ _LIST_BASE = {
     "list_id": opt(ids),
     "time_created": opt(datetimes),
     "time_modified": opt(datetimes),
-    "edit_sequence": opt(xml_text),
+    "edit_sequence": opt(edit_sequences),
     "name": opt(xml_text),
     "is_active": opt(st.booleans()),
 }
@@ -88,9 +91,9 @@ def _merge(*parts: dict[str, Any]) -> dict[str, Any]:
 hosts = st.builds(
     q.Host,
     product_name=opt(xml_text),
-    major_version=opt(xml_text),
-    minor_version=opt(xml_text),
-    country=opt(xml_text),
+    major_version=opt(short_text),
+    minor_version=opt(short_text),
+    country=opt(st.text(_XML_CHARS, max_size=2)),
     supported_versions=st.lists(st.sampled_from(["1.0", "CA3.0", "13.0", "16.0"])).map(tuple),
     is_automatic_login=opt(st.booleans()),
     qb_file_mode=opt(st.sampled_from(["SingleUser", "MultiUser"])),
@@ -158,7 +161,7 @@ employees = st.builds(
     q.Employee,
     **_LIST_BASE,
     **_PERSON,
-    middle_name=opt(xml_text),
+    middle_name=opt(short_text),
     employee_type=opt(st.sampled_from(["Officer", "Owner", "Regular", "Statutory"])),
     payroll=opt(payrolls),
 )
@@ -168,7 +171,7 @@ vendors = st.builds(
     **_PERSON,
     class_ref=opt(refs),
     company_name=opt(xml_text),
-    middle_name=opt(xml_text),
+    middle_name=opt(short_text),
     is_vendor_eligible_for_1099=opt(st.booleans()),
     balance=opt(amounts),
 )
@@ -181,7 +184,7 @@ customers = st.builds(
     parent_ref=opt(refs),
     sublevel=opt(st.integers(0, 5)),
     company_name=opt(xml_text),
-    middle_name=opt(xml_text),
+    middle_name=opt(short_text),
     balance=opt(amounts),
     total_balance=opt(amounts),
     job_status=opt(st.sampled_from(["Awarded", "Closed", "InProgress", "None", "Pending"])),
@@ -230,7 +233,7 @@ time_entries = st.builds(
     txn_id=opt(ids),
     time_created=opt(datetimes),
     time_modified=opt(datetimes),
-    edit_sequence=opt(xml_text),
+    edit_sequence=opt(edit_sequences),
     txn_number=opt(st.integers(0, 10**6)),
     txn_date=opt(dates),
     entity_ref=opt(refs),
@@ -246,7 +249,7 @@ time_entries = st.builds(
 txn_deleted = st.builds(
     q.TxnDelResult,
     txn_del_type=opt(st.just("TimeTracking")),
-    txn_id=opt(ids),
+    txn_id=ids,  # an empty TxnDelRs body is no record at all
     time_deleted=opt(datetimes),
     ref_number=opt(xml_text),
 )
