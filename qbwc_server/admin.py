@@ -31,7 +31,9 @@ def new_guid() -> str:
 
 def init_installation(store: SqlStore, clock: Clock) -> InstallationView:
     """Create the installation's OwnerID and secret key once; later calls keep them."""
-    return store.ensure_installation(owner_id=new_guid(), secret_key=new_secret_key(), now=clock.now())
+    return store.ensure_installation(
+        owner_id=new_guid(), secret_key=new_secret_key(), now=clock.now()
+    )
 
 
 def _username_base(name: str) -> str:
@@ -40,7 +42,12 @@ def _username_base(name: str) -> str:
 
 
 def add_company(
-    store: SqlStore, clock: Clock, name: str, *, firm: str | None = None, username: str | None = None
+    store: SqlStore,
+    clock: Clock,
+    name: str,
+    *,
+    firm: str | None = None,
+    username: str | None = None,
 ) -> NewCompany:
     """Create a company with a unique QBWC username, a generated password and a FileID.
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -112,7 +111,9 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
 
     from .app import create_app
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     settings = _settings(ctx)
     app = create_app(settings, store=_store(ctx))
     click.echo(f"qbtime-sync {__version__} serving http://{host}:{port}/qbwc", err=True)
@@ -174,7 +175,9 @@ def company_list(ctx: click.Context, as_json: bool) -> None:
 
 @company.command("qwc")
 @click.argument("company_id", type=int)
-@click.option("--url", required=True, help="The server's public https URL, e.g. https://sync.example.com")
+@click.option(
+    "--url", required=True, help="The server's public https URL, e.g. https://sync.example.com"
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.pass_context
 @_errors_as_one_line
@@ -196,7 +199,9 @@ def company_password(ctx: click.Context, company_id: int) -> None:
     """Give the company a new QBWC password (shown once)."""
     password = admin.regenerate_password(_store(ctx), company_id)
     click.echo(password)
-    click.echo("Type the new password into the Web Connector; the old one no longer works.", err=True)
+    click.echo(
+        "Type the new password into the Web Connector; the old one no longer works.", err=True
+    )
 
 
 @main.command("sync-now")
@@ -207,7 +212,6 @@ def sync_now(ctx: click.Context, company_id: int) -> None:
     """Mark a company due: its next Web Connector poll syncs."""
     c = admin.request_sync(_store(ctx), SystemClock(), company_id)
     click.echo(f"company {c.id} ({c.name}) will sync at the Web Connector's next poll")
-
 
 
 if __name__ == "__main__":  # python -m qbwc_server.cli

@@ -69,15 +69,15 @@ class QBWebConnectorSvc(ServiceBase):
     """Intuit's QBWebConnectorSvc, all 11 operations."""
 
     @rpc(_returns=Str, _body_style="wrapped")
-    def serverVersion(ctx):  # noqa: N802, N805
+    def serverVersion(ctx):
         return _call("serverVersion", "qbtime-sync", _service(ctx).server_version)
 
     @rpc(Str, _returns=Str, _body_style="wrapped")
-    def clientVersion(ctx, strVersion):  # noqa: N802, N803, N805
+    def clientVersion(ctx, strVersion):
         return _call("clientVersion", "", lambda: _service(ctx).client_version(strVersion))
 
     @rpc(Str, Str, _returns=ArrayOfString, _body_style="wrapped")
-    def authenticate(ctx, strUserName, strPassword):  # noqa: N802, N803, N805
+    def authenticate(ctx, strUserName, strPassword):
         svc = _service(ctx)
         fallback = [svc.tickets.new_ticket(), "nvu", "", ""]
         return _call(
@@ -87,19 +87,30 @@ class QBWebConnectorSvc(ServiceBase):
         )
 
     @rpc(Str, Str, Str, Str, Int, Int, _returns=Str, _body_style="wrapped")
-    def sendRequestXML(  # noqa: N802, N805
-        ctx, ticket, strHCPResponse, strCompanyFileName, qbXMLCountry, qbXMLMajorVers, qbXMLMinorVers  # noqa: N803
+    def sendRequestXML(
+        ctx,
+        ticket,
+        strHCPResponse,
+        strCompanyFileName,
+        qbXMLCountry,
+        qbXMLMajorVers,
+        qbXMLMinorVers,
     ):
         return _call(
             "sendRequestXML",
             "",
             lambda: _service(ctx).send_request_xml(
-                ticket, strHCPResponse, strCompanyFileName, qbXMLCountry, qbXMLMajorVers, qbXMLMinorVers
+                ticket,
+                strHCPResponse,
+                strCompanyFileName,
+                qbXMLCountry,
+                qbXMLMajorVers,
+                qbXMLMinorVers,
             ),
         )
 
     @rpc(Str, Str, Str, Str, _returns=Int, _body_style="wrapped")
-    def receiveResponseXML(ctx, ticket, response, hresult, message):  # noqa: N802, N805
+    def receiveResponseXML(ctx, ticket, response, hresult, message):
         return _call(
             "receiveResponseXML",
             -1,
@@ -107,35 +118,39 @@ class QBWebConnectorSvc(ServiceBase):
         )
 
     @rpc(Str, Str, Str, _returns=Str, _body_style="wrapped")
-    def connectionError(ctx, ticket, hresult, message):  # noqa: N802, N805
+    def connectionError(ctx, ticket, hresult, message):
         return _call(
-            "connectionError", "done", lambda: _service(ctx).connection_error(ticket, hresult, message)
+            "connectionError",
+            "done",
+            lambda: _service(ctx).connection_error(ticket, hresult, message),
         )
 
     @rpc(Str, _returns=Str, _body_style="wrapped")
-    def getLastError(ctx, ticket):  # noqa: N802, N805
+    def getLastError(ctx, ticket):
         return _call(
             "getLastError", messages.INTERNAL_ERROR, lambda: _service(ctx).get_last_error(ticket)
         )
 
     @rpc(Str, _returns=Str, _body_style="wrapped")
-    def closeConnection(ctx, ticket):  # noqa: N802, N805
+    def closeConnection(ctx, ticket):
         return _call(
-            "closeConnection", messages.INTERNAL_ERROR, lambda: _service(ctx).close_connection(ticket)
+            "closeConnection",
+            messages.INTERNAL_ERROR,
+            lambda: _service(ctx).close_connection(ticket),
         )
 
     @rpc(Str, Str, _returns=Str, _body_style="wrapped")
-    def getInteractiveURL(ctx, wcTicket, sessionID):  # noqa: N802, N803, N805
+    def getInteractiveURL(ctx, wcTicket, sessionID):
         return _call(
             "getInteractiveURL", "", lambda: _service(ctx).get_interactive_url(wcTicket, sessionID)
         )
 
     @rpc(Str, _returns=Str, _body_style="wrapped")
-    def interactiveDone(ctx, wcTicket):  # noqa: N802, N803, N805
+    def interactiveDone(ctx, wcTicket):
         return _call("interactiveDone", "Done", lambda: _service(ctx).interactive_done(wcTicket))
 
     @rpc(Str, Str, _returns=Str, _body_style="wrapped")
-    def interactiveRejected(ctx, wcTicket, reason):  # noqa: N802, N803, N805
+    def interactiveRejected(ctx, wcTicket, reason):
         return _call(
             "interactiveRejected",
             messages.INTERACTIVE_NOT_USED,

@@ -90,7 +90,10 @@ class SoapGuard:
         if has_doctype(body):
             log.warning("SOAP body with a DOCTYPE refused")
             return _fault(
-                start_response, "400 Bad Request", "Client", "A SOAP message must not contain a DTD."
+                start_response,
+                "400 Bad Request",
+                "Client",
+                "A SOAP message must not contain a DTD.",
             )
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))

@@ -34,7 +34,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 # ---------------------------------------------------------------------------- log hygiene
 @pytest.fixture(autouse=True)
-def _no_error_logs(request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+def _no_error_logs(
+    request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixture
+) -> Iterator[None]:
     """Fail a test that logs at ERROR unless it is marked ``allow_error_logs``."""
     caplog.set_level(logging.INFO)
     yield
@@ -66,7 +68,9 @@ def postgres_server() -> Iterator[str]:
     bin_dir = _pg_bin()
     if bin_dir is None:
         if os.environ.get("CI"):
-            pytest.fail("PostgreSQL binaries not found: `make test` installs the postgresql package")
+            pytest.fail(
+                "PostgreSQL binaries not found: `make test` installs the postgresql package"
+            )
         pytest.skip("PostgreSQL is not installed (run `make test` to install it)")
     base = Path(tempfile.mkdtemp(prefix="qbtime-pg-"))
     base.chmod(0o755)
@@ -83,8 +87,10 @@ def postgres_server() -> Iterator[str]:
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
     finally:
-        subprocess.run([*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -160,7 +166,9 @@ def settings(tmp_path: Path, sqlite_url: str) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings, sqlite_store: SqlStore, clock: FixedClock, tickets: CountingTicketSource):
+def app(
+    settings: Settings, sqlite_store: SqlStore, clock: FixedClock, tickets: CountingTicketSource
+):
     return create_app(settings, clock=clock, tickets=tickets, store=sqlite_store)
 
 
@@ -177,7 +185,9 @@ class CompanyFactory:
     def __init__(self, store: SqlStore, clock: FixedClock) -> None:
         self.store, self.clock = store, clock
 
-    def add(self, name: str = "Acme Builders", *, due: bool = True, **kw: object) -> admin.NewCompany:
+    def add(
+        self, name: str = "Acme Builders", *, due: bool = True, **kw: object
+    ) -> admin.NewCompany:
         created = admin.add_company(self.store, self.clock, name, **kw)  # type: ignore[arg-type]
         if due:
             admin.request_sync(self.store, self.clock, created.company.id)

@@ -14,8 +14,18 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Literal, Protocol
 
 import qbxml
-from qbxml import Customer, DataExt, Employee, ItemService, OtherName, PayrollItemWage, QbClass
-from qbxml import Ref, TimeTracking, Vendor
+from qbxml import (
+    Customer,
+    DataExt,
+    Employee,
+    ItemService,
+    OtherName,
+    PayrollItemWage,
+    QbClass,
+    Ref,
+    TimeTracking,
+    Vendor,
+)
 
 __all__ = [
     "ENTITY_KINDS",
@@ -48,6 +58,10 @@ ENTITY_KINDS: tuple[ListKind, ...] = ("Employee", "Vendor", "OtherName")
 _NAME_KINDS = frozenset({"Employee", "Vendor", "Customer", "OtherName"})
 _GENERATED = frozenset({"list_id", "time_created", "time_modified", "edit_sequence"})
 _DERIVED = frozenset({"full_name", "sublevel", "parent_ref"})
+
+
+def _name_key(kind: ListKind, display_name: str) -> tuple[str, str]:
+    return ("names" if kind in _NAME_KINDS else kind, display_name.casefold())
 
 
 class Clock(Protocol):
@@ -101,6 +115,7 @@ class CompanyFile:
         self.data_ext: list[DataExt] = []
         self._lists: dict[ListKind, dict[str, Any]] = {kind: {} for kind in LIST_KINDS}
         self._kind_of: dict[str, ListKind] = {}
+        self._names: dict[tuple[str, str], str] = {}  # (namespace, folded name) -> ListID
         self.time_entries: dict[str, TimeTracking] = {}
         self.deleted: list[qbxml.ListDeleted] = []
         self._list_seq = itertools.count(0x80000001)
@@ -156,11 +171,8 @@ class CompanyFile:
 
     def find(self, kind: ListKind, name: str) -> Any | None:
         """The record of ``kind`` whose FullName (or Name) is ``name``, case-insensitively."""
-        wanted = name.casefold()
-        for record in self._lists[kind].values():
-            if self.display_name(record).casefold() == wanted:
-                return record
-        return None
+        list_id = self._names.get(_name_key(kind, name))
+        return self._lists[kind].get(list_id) if list_id is not None else None
 
     def resolve(self, ref: Ref | None, kinds: Iterable[ListKind]) -> Any | None:
         """The record a ``*Ref`` points at, among ``kinds``: by ListID, else by FullName."""
@@ -186,7 +198,9 @@ class CompanyFile:
         if kind not in HIERARCHICAL_KINDS:
             return []
         return [
-            r for r in self._lists[kind].values() if r.parent_ref and r.parent_ref.list_id == list_id
+            r
+            for r in self._lists[kind].values()
+            if r.parent_ref and r.parent_ref.list_id == list_id
         ]
 
     def _descendants(self, list_id: str) -> Iterator[Any]:
@@ -198,18 +212,17 @@ class CompanyFile:
     def _check_name(self, kind: ListKind, name: str, full_name: str, exclude: str | None) -> None:
         if not name or len(name) > 41:
             raise CompanyError(f'The name "{name}" is empty or too long.', status_code=3070)
-        kinds = [kind] if kind not in _NAME_KINDS else list(_NAME_KINDS)
-        hierarchical = kind in HIERARCHICAL_KINDS
-        for other_kind in kinds:
-            for rec in self._lists[other_kind].values():  # type: ignore[index]
-                if rec.list_id == exclude:
-                    continue
-                theirs = self.display_name(rec) if hierarchical else rec.name
-                if theirs.casefold() == (full_name if hierarchical else name).casefold():
-                    raise CompanyError(
-                        f'The name "{full_name}" of the list element is already in use.',
-                        status_code=3100,
-                    )
+        holder = self._names.get(_name_key(kind, full_name))
+        if holder is not None and holder != exclude:
+            raise CompanyError(
+                f'The name "{full_name}" of the list element is already in use.', status_code=3100
+            )
+
+    def _index(self, kind: ListKind, old: Any | None, new: Any | None) -> None:
+        if old is not None:
+            self._names.pop(_name_key(kind, self.display_name(old)), None)
+        if new is not None:
+            self._names[_name_key(kind, self.display_name(new))] = new.list_id
 
     def add(self, kind: ListKind, *, name: str, parent: str | None = None, **fields: Any) -> Any:
         """Add a list record (QuickBooks assigns its ListID, times and EditSequence).
@@ -250,6 +263,7 @@ class CompanyFile:
         )
         self._lists[kind][record.list_id] = record
         self._kind_of[record.list_id] = kind
+        self._index(kind, None, record)
         return record
 
     def add_customer(self, name: str, **fields: Any) -> Customer:
@@ -284,7 +298,11 @@ class CompanyFile:
         )
         name = fields.pop("name", None) or f"{first_name} {last_name}"
         return self.add(  # type: ignore[no-any-return]
-            "Employee", name=name, first_name=first_name, last_name=last_name, payroll=payroll,
+            "Employee",
+            name=name,
+            first_name=first_name,
+            last_name=last_name,
+            payroll=payroll,
             **fields,
         )
 
@@ -318,6 +336,7 @@ class CompanyFile:
             record, **changes, **self.bump(record.edit_sequence, record.time_modified)
         )
         self._lists[kind][record.list_id] = updated
+        self._index(kind, record, updated)
         return updated
 
     def _rename_descendants(self, parent: Any) -> None:
@@ -326,7 +345,10 @@ class CompanyFile:
             updated = self._store(
                 child,
                 kind,
-                {"full_name": f"{parent.full_name}:{child.name}", "parent_ref": self.ref_to(parent)},
+                {
+                    "full_name": f"{parent.full_name}:{child.name}",
+                    "parent_ref": self.ref_to(parent),
+                },
             )
             self._rename_descendants(updated)
 
@@ -357,6 +379,7 @@ class CompanyFile:
             )
         del self._lists[kind][list_id]
         del self._kind_of[list_id]
+        self._index(kind, record, None)
         gone = qbxml.ListDeleted(
             list_del_type=kind,
             list_id=list_id,

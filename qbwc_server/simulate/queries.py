@@ -122,9 +122,7 @@ def records_response(
     shaped = [shape(r, spec.include_ret_elements, owner_ids) for r in records]
     code = 500 if missing else (0 if shaped else 1)
     message = _NOT_FOUND.format(missing[0]) if missing else None
-    return status_response(
-        spec, code, message, records=shaped, ret_count=len(shaped), page=page
-    )
+    return status_response(spec, code, message, records=shaped, ret_count=len(shaped), page=page)
 
 
 def page_or_all(

@@ -173,7 +173,9 @@ class FakeQuickBooks:
         self.request_counts[spec.RQ_NAME] += 1
         company = self.company
         if isinstance(spec, qbxml.HostQuery):
-            return status_response(spec, 0, records=[shape(self.host, spec.include_ret_elements, ())])
+            return status_response(
+                spec, 0, records=[shape(self.host, spec.include_ret_elements, ())]
+            )
         if isinstance(spec, qbxml.CompanyQuery):
             record = shape(company.company_record(), spec.include_ret_elements, spec.owner_ids)
             return status_response(spec, 0, records=[record])

@@ -28,10 +28,17 @@ _REF_FIELDS: tuple[tuple[str, tuple[ListKind, ...], str], ...] = (
     ("class_ref", ("Class",), "Class"),
     ("payroll_item_wage_ref", ("PayrollItemWage",), "Payroll Item Wage"),
 )
-_FIELDS = (
-    "txn_date entity_ref customer_ref item_service_ref duration class_ref "
-    "payroll_item_wage_ref notes billable_status"
-).split()
+_FIELDS = [
+    "txn_date",
+    "entity_ref",
+    "customer_ref",
+    "item_service_ref",
+    "duration",
+    "class_ref",
+    "payroll_item_wage_ref",
+    "notes",
+    "billable_status",
+]
 _INVALID_REF = (
     'There is an invalid reference to QuickBooks {label} "{ident}" in the Time Tracking.  '
     "QuickBooks error message: {reason}"

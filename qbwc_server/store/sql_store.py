@@ -121,9 +121,13 @@ class SqlStore:
         """The installation row, or None before ``qbtime init``."""
         with self._tx() as s:
             row = s.scalars(select(Installation).order_by(Installation.id)).first()
-            return InstallationView(owner_id=row.owner_id, secret_key=row.secret_key) if row else None
+            return (
+                InstallationView(owner_id=row.owner_id, secret_key=row.secret_key) if row else None
+            )
 
-    def ensure_installation(self, *, owner_id: str, secret_key: str, now: datetime) -> InstallationView:
+    def ensure_installation(
+        self, *, owner_id: str, secret_key: str, now: datetime
+    ) -> InstallationView:
         """Create the installation row once; later calls return the existing one unchanged."""
         with self._tx() as s:
             row = s.scalars(select(Installation).order_by(Installation.id)).first()
@@ -224,7 +228,9 @@ class SqlStore:
             return _company_view(row)
 
     # login throttling ------------------------------------------------------------------------
-    def count_login_failures(self, *, username: str, address: str, since: datetime) -> tuple[int, int]:
+    def count_login_failures(
+        self, *, username: str, address: str, since: datetime
+    ) -> tuple[int, int]:
         """Failures since ``since`` for (username, address) and for the address alone."""
         with self._tx() as s:
             recent = LoginFailure.at >= since
@@ -323,7 +329,9 @@ class SqlStore:
     def get_session(self, ticket_hash: str) -> SessionView | None:
         """The session with that ticket hash, in whatever state."""
         with self._tx() as s:
-            row = s.scalars(select(SyncSession).where(SyncSession.ticket_hash == ticket_hash)).first()
+            row = s.scalars(
+                select(SyncSession).where(SyncSession.ticket_hash == ticket_hash)
+            ).first()
             return _session_view(row) if row else None
 
     def update_session(self, session_id: int, **changes: Any) -> SessionView:

@@ -52,6 +52,12 @@ def _version_tuple(text: str) -> tuple[int, ...] | None:
         return None
 
 
+def _items(session: SessionView) -> list[dict[str, str]]:
+    """A copy of the session's work list (kept as JSON in the session row)."""
+    raw = session.state_data.get("items", [])
+    return [dict(i) for i in raw] if isinstance(raw, list) else []
+
+
 def _prefix(ticket: str | None) -> str:
     return (ticket or "")[:8]
 
@@ -167,7 +173,9 @@ class QbwcService:
         return messages.UNKNOWN_TICKET.format(minutes=self.settings.ticket_ttl_seconds // 60)
 
     # sendRequestXML --------------------------------------------------------------------------
-    def _negotiate(self, session: SessionView, hcp: str, country: str, major: int, minor: int) -> str:
+    def _negotiate(
+        self, session: SessionView, hcp: str, country: str, major: int, minor: int
+    ) -> str:
         """Choose the qbXML version from the HCP response, else from what QBWC reported."""
         reported = f"{major}.{minor}" if major > 0 else "13.0"
         supported: list[str] = [reported]
@@ -217,7 +225,7 @@ class QbwcService:
                 company_file=company_file or None,
                 hcp_response=(hcp_response or "").encode("utf-8") or None,
             )
-        items = [dict(i) for i in session.state_data.get("items", [])]  # type: ignore[union-attr]
+        items = _items(session)
         nxt = next((i for i in items if i["status"] in ("pending", "sent")), None)
         if nxt is None:
             self.store.update_session(session.id, last_error=messages.NO_PENDING_WORK, **changes)
@@ -238,7 +246,7 @@ class QbwcService:
         if session is None:
             return -1
         now = self.clock.now()
-        items = [dict(i) for i in session.state_data.get("items", [])]  # type: ignore[union-attr]
+        items = _items(session)
         sent = [i for i in items if i["status"] == "sent"]
         counts = dict(session.counts)
         changes: dict[str, object] = {"last_seen_at": now}
@@ -246,7 +254,9 @@ class QbwcService:
         consecutive = session.consecutive_hresults
         if hresult and hresult.strip():
             info = qbxml.describe_hresult(hresult.strip())
-            text = messages.HRESULT_ERROR.format(hresult=info.hresult, cause=info.cause, fix=info.fix)
+            text = messages.HRESULT_ERROR.format(
+                hresult=info.hresult, cause=info.cause, fix=info.fix
+            )
             log.warning("session %s: hresult %s (%s)", _prefix(ticket), hresult, message)
             for item in sent:
                 item["status"] = "failed"
@@ -258,7 +268,11 @@ class QbwcService:
                     hresult=info.hresult, cause=info.cause, fix=info.fix
                 )
                 self.store.update_session(
-                    session.id, state="failed", ended_at=now, last_error=last, errors=errors,
+                    session.id,
+                    state="failed",
+                    ended_at=now,
+                    last_error=last,
+                    errors=errors,
                     consecutive_hresults=consecutive,
                     state_data={**session.state_data, "items": items},
                 )
@@ -315,10 +329,16 @@ class QbwcService:
             return DONE
         now = self.clock.now()
         info = qbxml.describe_hresult((hresult or "").strip() or "0x00000000")
-        text = messages.CONNECTION_ERROR.format(hresult=info.hresult, cause=info.cause, fix=info.fix)
+        text = messages.CONNECTION_ERROR.format(
+            hresult=info.hresult, cause=info.cause, fix=info.fix
+        )
         log.warning("session %s: connectionError %s (%s)", _prefix(ticket), hresult, message)
         self.store.update_session(
-            session.id, state="failed", ended_at=now, last_seen_at=now, last_error=text,
+            session.id,
+            state="failed",
+            ended_at=now,
+            last_seen_at=now,
+            last_error=text,
             errors=session.errors + 1,
         )
         self.store.update_company(session.company_id, last_error=text, last_error_at=now)
@@ -343,8 +363,7 @@ class QbwcService:
         if session.state != OPEN:
             return line
         now = self.clock.now()
-        items = session.state_data.get("items", [])
-        complete = all(i["status"] in ("done", "failed") for i in items)  # type: ignore[union-attr]
+        complete = all(i["status"] in ("done", "failed") for i in _items(session))
         state = "finished" if complete else "failed"
         self.store.update_session(session.id, state=state, ended_at=now, last_seen_at=now)
         if complete:

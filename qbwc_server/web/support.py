@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, Response, current_app, jsonify, render_template
 
 from .. import __version__
 
@@ -16,7 +16,7 @@ def support() -> str:
 
 
 @bp.get("/healthz")
-def healthz() -> tuple[object, int]:
+def healthz() -> tuple[Response, int]:
     """Liveness: the app is up and the database answers."""
     store = current_app.extensions["qbtime"].store
     store.get_installation()

@@ -13,8 +13,10 @@ from tests.conftest import REFERENCE
 
 WSDL_DIR = REFERENCE / "qbwc" / "wsdl"
 WSDLS = {
-    "intuit-troubleshoot": (WSDL_DIR / "intuit-TroubleshootWebServiceFS" / "QBWebConnectorSvc.wsdl",
-                            "TroubleshootWebServiceFSSoap"),
+    "intuit-troubleshoot": (
+        WSDL_DIR / "intuit-TroubleshootWebServiceFS" / "QBWebConnectorSvc.wsdl",
+        "TroubleshootWebServiceFSSoap",
+    ),
     "qbwc-gem": (WSDL_DIR / "qbwc-gem" / "QBWebConnectorSvc.wsdl", "QBWebConnectorSvcSoap"),
 }
 TNS = "http://developer.intuit.com/"

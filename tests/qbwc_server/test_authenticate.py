@@ -22,7 +22,9 @@ def _auth(qbwc, user: str, password: str) -> list[str]:
 def test_good_login_opens_a_session(qbwc, companies) -> None:
     """A due company with the right password gets a ticket and "" (use the open company file)."""
     created = companies.add()
-    ticket, status, postpone, every_min = _auth(qbwc, created.company.qbwc_username, created.password)
+    ticket, status, postpone, every_min = _auth(
+        qbwc, created.company.qbwc_username, created.password
+    )
     assert len(ticket) == 36 and status == "" and postpone == "" and every_min == ""
 
 
@@ -117,8 +119,12 @@ def test_tickets_are_stored_hashed(qbwc, companies, sqlite_store) -> None:
 def test_unknown_ticket_gets_terminal_answers(qbwc, ticket: str) -> None:
     """Every ticket-taking method answers an unknown ticket cleanly, never with a fault."""
     assert qbwc.sendRequestXML(
-        ticket=ticket, strHCPResponse="", strCompanyFileName="", qbXMLCountry="US",
-        qbXMLMajorVers=13, qbXMLMinorVers=0,
+        ticket=ticket,
+        strHCPResponse="",
+        strCompanyFileName="",
+        qbXMLCountry="US",
+        qbXMLMajorVers=13,
+        qbXMLMinorVers=0,
     ) in ("", None)
     assert qbwc.receiveResponseXML(ticket=ticket, response="", hresult="", message="") < 0
     assert qbwc.connectionError(ticket=ticket, hresult="0x80040408", message="x") == "done"

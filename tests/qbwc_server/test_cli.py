@@ -39,7 +39,18 @@ def test_round_trip(run, tmp_path: Path) -> None:
     listed = json.loads(run("company", "list", "--json").stdout)
     assert [c["username"] for c in listed] == ["acme-builders"] and "password" not in listed[0]
     out = tmp_path / "acme.qwc"
-    assert run("company", "qwc", str(company["id"]), "--url", "https://sync.example.com", "-o", str(out)).exit_code == 0
+    assert (
+        run(
+            "company",
+            "qwc",
+            str(company["id"]),
+            "--url",
+            "https://sync.example.com",
+            "-o",
+            str(out),
+        ).exit_code
+        == 0
+    )
     qwc = etree.parse(str(out)).getroot()
     assert qwc.findtext("AppURL") == "https://sync.example.com/qbwc"
     assert qwc.findtext("FileID") == company["file_id"]
@@ -78,12 +89,23 @@ def test_serve_answers_a_web_connector(tmp_path: Path) -> None:
     env = {**os.environ, "QBTIME_HOME": str(tmp_path)}
     cli = [sys.executable, "-m", "qbwc_server.cli"]
     subprocess.run([*cli, "init"], env=env, check=True, capture_output=True)
-    added = json.loads(subprocess.run([*cli, "company", "add", "Acme", "--json"], env=env, check=True,
-                                      capture_output=True, text=True).stdout)
+    added = json.loads(
+        subprocess.run(
+            [*cli, "company", "add", "Acme", "--json"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
     subprocess.run([*cli, "sync-now", str(added["id"])], env=env, check=True, capture_output=True)
     port = _free_port()
-    server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         session = requests.Session()

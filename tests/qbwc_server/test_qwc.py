@@ -54,7 +54,9 @@ def test_localhost_may_use_http() -> None:
     """QBWC accepts http only for localhost."""
     from dataclasses import replace
 
-    doc = etree.fromstring(render_qwc(replace(VALUES, app_url="http://localhost:8080/qbwc")).encode())
+    doc = etree.fromstring(
+        render_qwc(replace(VALUES, app_url="http://localhost:8080/qbwc")).encode()
+    )
     assert doc.findtext("AppURL") == "http://localhost:8080/qbwc"
     assert doc.findtext("AppSupport") == "http://localhost:8080/support"
 
@@ -87,7 +89,9 @@ def test_support_url_on_another_host_is_refused() -> None:
         render_qwc(replace(VALUES, support_url="https://help.other.com/"))
 
 
-@pytest.mark.parametrize("bad", ["", "not-a-guid", "{1234}", "0B7A4C2D-55E1-4F3A-9C8B-7D6E5F4A3BZZ"])
+@pytest.mark.parametrize(
+    "bad", ["", "not-a-guid", "{1234}", "0B7A4C2D-55E1-4F3A-9C8B-7D6E5F4A3BZZ"]
+)
 def test_bad_guids_are_refused(bad: str) -> None:
     """Only real GUIDs go into a .qwc."""
     with pytest.raises(ConfigurationError):

@@ -37,17 +37,25 @@ def wsdl_schema() -> etree.XMLSchema:
 def test_the_recording_is_complete() -> None:
     """The reference session holds both QBWC sessions' requests (14 calls)."""
     assert [_operation(p) for p in REQUESTS][:6] == [
-        "serverVersion", "clientVersion", "authenticate", "sendRequestXML", "getLastError",
+        "serverVersion",
+        "clientVersion",
+        "authenticate",
+        "sendRequestXML",
+        "getLastError",
         "closeConnection",
     ]
     assert len(REQUESTS) == 14
 
 
-def test_replayed_session_gets_valid_answers(live_url, companies, sqlite_store, wsdl_schema) -> None:
+def test_replayed_session_gets_valid_answers(
+    live_url, companies, sqlite_store, wsdl_schema
+) -> None:
     """Each recorded request gets a well-formed, schema-valid answer in the right namespace."""
     created = companies.add("Test Company", username="api")
     # the recording logs in as api/password (the PHP framework's demo credentials)
-    sqlite_store.update_company(created.company.id, password_hash=credentials.hash_password("password"))
+    sqlite_store.update_company(
+        created.company.id, password_hash=credentials.hash_password("password")
+    )
     recorded_tickets = set()
     our_ticket = None
     for path in REQUESTS:
@@ -59,7 +67,10 @@ def test_replayed_session_gets_valid_answers(live_url, companies, sqlite_store, 
             body = body.replace(recorded.group(1), our_ticket.encode())
         if operation == "authenticate":
             # the second session of the recording starts after the first one ended
-            sqlite_store.update_company(created.company.id, sync_requested_at=sqlite_store.get_company(created.company.id).created_at)
+            sqlite_store.update_company(
+                created.company.id,
+                sync_requested_at=sqlite_store.get_company(created.company.id).created_at,
+            )
         response = post_envelope(f"{live_url}/qbwc", body, operation)
         assert response.status_code == 200, (path.name, response.text[:300])
         doc = etree.fromstring(response.content)

@@ -12,7 +12,9 @@ from qbwc_server.settings import load_settings
 
 def test_layering(tmp_path: Path) -> None:
     """The instance file overrides defaults, the environment overrides the file."""
-    (tmp_path / "settings.toml").write_text('max_returned = 100\nsupport_url = "https://x.example.com/help"\n')
+    (tmp_path / "settings.toml").write_text(
+        'max_returned = 100\nsupport_url = "https://x.example.com/help"\n'
+    )
     env = {"QBTIME_HOME": str(tmp_path), "QBTIME_MAX_RETURNED": "250", "QBTIME_LOG_QBXML": "yes"}
     settings = load_settings(env)
     assert settings.max_returned == 250 and settings.log_qbxml is True
@@ -24,7 +26,12 @@ def test_layering(tmp_path: Path) -> None:
 def test_database_url_override(tmp_path: Path) -> None:
     """QBTIME_DATABASE_URL replaces the embedded SQLite default."""
     url = "postgresql+psycopg://u@db.example.com/qbtime"
-    assert load_settings({"QBTIME_HOME": str(tmp_path), "QBTIME_DATABASE_URL": url}).effective_database_url == url
+    assert (
+        load_settings(
+            {"QBTIME_HOME": str(tmp_path), "QBTIME_DATABASE_URL": url}
+        ).effective_database_url
+        == url
+    )
 
 
 @pytest.mark.parametrize(

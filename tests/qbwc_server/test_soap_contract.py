@@ -21,8 +21,12 @@ def test_full_session_through_reference_wsdl(reference_client, companies) -> Non
     )
     assert ticket and status in ("", None)
     request = qbwc.sendRequestXML(
-        ticket=ticket, strHCPResponse="", strCompanyFileName=r"C:\Company.QBW",
-        qbXMLCountry="US", qbXMLMajorVers=13, qbXMLMinorVers=0,
+        ticket=ticket,
+        strHCPResponse="",
+        strCompanyFileName=r"C:\Company.QBW",
+        qbXMLCountry="US",
+        qbXMLMajorVers=13,
+        qbXMLMinorVers=0,
     )
     assert request.startswith('<?xml version="1.0"') and "<HostQueryRq" in request
     rq = etree.fromstring(request.encode())
@@ -61,14 +65,19 @@ def test_served_wsdl_has_all_eleven_operations(live_url: str) -> None:
         text = s.get(f"{live_url}/qbwc?wsdl", timeout=30).content
     doc = etree.fromstring(text)
     assert doc.get("targetNamespace") == TNS
-    ops = {
-        op.get("name")
-        for op in doc.iter("{http://schemas.xmlsoap.org/wsdl/}operation")
-    }
+    ops = {op.get("name") for op in doc.iter("{http://schemas.xmlsoap.org/wsdl/}operation")}
     assert ops == {
-        "serverVersion", "clientVersion", "authenticate", "sendRequestXML", "receiveResponseXML",
-        "connectionError", "getLastError", "closeConnection", "getInteractiveURL",
-        "interactiveDone", "interactiveRejected",
+        "serverVersion",
+        "clientVersion",
+        "authenticate",
+        "sendRequestXML",
+        "receiveResponseXML",
+        "connectionError",
+        "getLastError",
+        "closeConnection",
+        "getInteractiveURL",
+        "interactiveDone",
+        "interactiveRejected",
     }
 
 
@@ -84,7 +93,9 @@ def test_served_wsdl_client_calls_every_operation(served_client, companies) -> N
     assert c.serverVersion().startswith("qbtime-sync")
     assert c.clientVersion(strVersion="1.0.0.0").startswith("E:")
     assert c.clientVersion(strVersion="2.0.0.116").startswith("W:")
-    ticket = c.authenticate(strUserName=created.company.qbwc_username, strPassword=created.password)[0]
+    ticket = c.authenticate(
+        strUserName=created.company.qbwc_username, strPassword=created.password
+    )[0]
     assert "<HostQueryRq" in c.sendRequestXML(ticket, "", "", "US", 16, 0)
     assert c.receiveResponseXML(ticket, "", "0x80040400", "parse error") == 100
     assert "0x80040400" in c.getLastError(ticket)

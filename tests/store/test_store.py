@@ -34,7 +34,9 @@ def test_company_credentials(store: SqlStore, clock) -> None:
     """A company gets a unique username, a 16+ character password (hashed) and a FileID."""
     a = admin.add_company(store, clock, "Acme Builders", firm="Smith CPA")
     b = admin.add_company(store, clock, "Acme Builders", firm="Smith CPA")
-    assert a.company.qbwc_username == "acme-builders" and b.company.qbwc_username == "acme-builders-2"
+    assert (
+        a.company.qbwc_username == "acme-builders" and b.company.qbwc_username == "acme-builders-2"
+    )
     assert len(a.password) >= 16 and a.password not in a.company.password_hash
     assert a.company.file_id != b.company.file_id and a.company.firm_name == "Smith CPA"
     assert [c.id for c in store.list_companies()] == [a.company.id, b.company.id]
@@ -58,8 +60,15 @@ def test_one_live_session_per_company(store: SqlStore, clock) -> None:
     """A second session is refused while the first is live, allowed once it is stale."""
     company = admin.add_company(store, clock, "Acme").company
     now = clock.now()
-    kw = dict(company_id=company.id, now=now, live_since=now - timedelta(minutes=30), address="a",
-              sync_requested_at=None, state_data={}, planned=1)
+    kw = {
+        "company_id": company.id,
+        "now": now,
+        "live_since": now - timedelta(minutes=30),
+        "address": "a",
+        "sync_requested_at": None,
+        "state_data": {},
+        "planned": 1,
+    }
     assert store.open_session(ticket_hash="a" * 64, **kw) is not None
     assert store.open_session(ticket_hash="b" * 64, **kw) is None
     later = now + timedelta(minutes=31)
@@ -77,11 +86,18 @@ def test_concurrent_authenticates_open_one_session(store: SqlStore, clock) -> No
 
     def attempt(i: int) -> None:
         barrier.wait()
-        results.append(store.open_session(
-            company_id=company.id, ticket_hash=f"{i:064d}", now=now,
-            live_since=now - timedelta(minutes=30), address="a", sync_requested_at=None,
-            state_data={}, planned=1,
-        ))
+        results.append(
+            store.open_session(
+                company_id=company.id,
+                ticket_hash=f"{i:064d}",
+                now=now,
+                live_since=now - timedelta(minutes=30),
+                address="a",
+                sync_requested_at=None,
+                state_data={},
+                planned=1,
+            )
+        )
 
     threads = [threading.Thread(target=attempt, args=(i,)) for i in range(8)]
     for t in threads:
