@@ -392,8 +392,13 @@ class CompanyFile:
 
     def _in_use(self, list_id: str) -> bool:
         for entry in self.time_entries.values():
-            refs = (entry.entity_ref, entry.customer_ref, entry.item_service_ref, entry.class_ref,
-                    entry.payroll_item_wage_ref)  # fmt: skip
+            refs = (
+                entry.entity_ref,
+                entry.customer_ref,
+                entry.item_service_ref,
+                entry.class_ref,
+                entry.payroll_item_wage_ref,
+            )
             if any(r is not None and r.list_id == list_id for r in refs):
                 return True
         for emp in self._lists["Employee"].values():

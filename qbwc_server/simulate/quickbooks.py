@@ -160,6 +160,7 @@ class FakeQuickBooks:
         responses: list[Response] = []
         for spec in msgs.requests:
             assert not isinstance(spec, qbxml.UnsupportedRequest)  # unknown="raise"
+            self.request_counts[spec.RQ_NAME] += 1
             response = self.answer(spec)
             responses.append(response)
             # stopOnError also stops on warnings (qbwc/qbwc#54); rollbackOnError is treated the
@@ -170,7 +171,6 @@ class FakeQuickBooks:
 
     def answer(self, spec: qbxml.RequestSpec) -> Response:
         """Answer one request."""
-        self.request_counts[spec.RQ_NAME] += 1
         company = self.company
         if isinstance(spec, qbxml.HostQuery):
             return status_response(

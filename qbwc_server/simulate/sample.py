@@ -28,12 +28,58 @@ __all__ = [
 ]
 
 SAMPLE_COMPANY_PATH = Path(__file__).resolve().parents[2] / "fixtures/sample_company/company.json"
-_JOBS = (
-    "Kitchen Remodel, Bathroom Remodel, Deck Addition, Basement Finish, Roof Replacement, "
-    "Window Replacement, Tenant Improvement, ADA Upgrades, Storefront Repair, Office Refresh"
-).split(", ")
-_FIRST = "Ava Ben Chloe Dev Emma Femi Gus Hana Ivan Jade Kai Lena Milo Nia Omar Pia Raj Sara Theo Uma".split()
-_LAST = "Adams Brooks Chen Diaz Evans Fox Garcia Hill Ito Jones Khan Lopez Moore Ng Ortiz Patel".split()
+_JOBS = [
+    "Kitchen Remodel",
+    "Bathroom Remodel",
+    "Deck Addition",
+    "Basement Finish",
+    "Roof Replacement",
+    "Window Replacement",
+    "Tenant Improvement",
+    "ADA Upgrades",
+    "Storefront Repair",
+    "Office Refresh",
+]
+_FIRST = [
+    "Ava",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Emma",
+    "Femi",
+    "Gus",
+    "Hana",
+    "Ivan",
+    "Jade",
+    "Kai",
+    "Lena",
+    "Milo",
+    "Nia",
+    "Omar",
+    "Pia",
+    "Raj",
+    "Sara",
+    "Theo",
+    "Uma",
+]
+_LAST = [
+    "Adams",
+    "Brooks",
+    "Chen",
+    "Diaz",
+    "Evans",
+    "Fox",
+    "Garcia",
+    "Hill",
+    "Ito",
+    "Jones",
+    "Khan",
+    "Lopez",
+    "Moore",
+    "Ng",
+    "Ortiz",
+    "Patel",
+]
 
 
 def _clock(clock: Clock | None) -> Clock:
@@ -97,9 +143,12 @@ def populate(data: dict[str, Any], *, clock: Clock) -> CompanyFile:
     for item in data.get("service_items", []):
         price = Decimal(item["price"]) if item.get("price") else None
         rec = company.add(
-            "ItemService", name=item["name"], parent=item.get("parent"),
-            description=item.get("description"), price=price,
-        )  # fmt: skip
+            "ItemService",
+            name=item["name"],
+            parent=item.get("parent"),
+            description=item.get("description"),
+            price=price,
+        )
         _inactive_last(company, rec, item)
     for item in data.get("employees", []):
         rec = company.add_employee(
@@ -114,16 +163,22 @@ def populate(data: dict[str, Any], *, clock: Clock) -> CompanyFile:
         _inactive_last(company, rec, item)
     for item in data.get("vendors", []):
         rec = company.add(
-            "Vendor", name=item["name"], company_name=item.get("company_name"),
-            first_name=item.get("first_name"), last_name=item.get("last_name"),
-            phone=item.get("phone"), is_vendor_eligible_for_1099=item.get("is_1099", False),
-        )  # fmt: skip
+            "Vendor",
+            name=item["name"],
+            company_name=item.get("company_name"),
+            first_name=item.get("first_name"),
+            last_name=item.get("last_name"),
+            phone=item.get("phone"),
+            is_vendor_eligible_for_1099=item.get("is_1099", False),
+        )
         _inactive_last(company, rec, item)
     for item in data.get("other_names", []):
         rec = company.add("OtherName", name=item["name"])
         _inactive_last(company, rec, item)
     for item in data.get("customers", []):
-        fields = {k: item.get(k) for k in ("company_name", "first_name", "last_name", "phone", "email")}
+        fields = {
+            k: item.get(k) for k in ("company_name", "first_name", "last_name", "phone", "email")
+        }
         rec = company.add_customer(item["name"], **fields)
         _add_jobs(company, rec.list_id, item.get("jobs", []))
         _inactive_last(company, rec, item)
@@ -142,10 +197,13 @@ def _add_time(company: CompanyFile, item: dict[str, Any]) -> None:
         return company.ref_to(found)
 
     entity = next(
-        (company.find(k, item["entity"]) for k in ("Employee", "Vendor", "OtherName")
-         if company.find(k, item["entity"]) is not None),
+        (
+            company.find(k, item["entity"])
+            for k in ("Employee", "Vendor", "OtherName")
+            if company.find(k, item["entity"]) is not None
+        ),
         None,
-    )  # fmt: skip
+    )
     if entity is None:
         raise ValueError(f"sample time entry for an unknown name {item['entity']!r}")
     now = company.now()
@@ -180,19 +238,26 @@ def generate_company_data(
     M hourly employees, vendors, and about 5% inactive records. Deterministic per seed."""
     rnd = random.Random(seed)
     wages = [
-        ("Hourly Regular", "HourlyRegular"), ("Overtime (x1.5)", "HourlyOvertime"),
-        ("Double Time (x2)", "HourlyOvertime"), ("Sick Hourly", "HourlySick"),
+        ("Hourly Regular", "HourlyRegular"),
+        ("Overtime (x1.5)", "HourlyOvertime"),
+        ("Double Time (x2)", "HourlyOvertime"),
+        ("Sick Hourly", "HourlySick"),
         ("Vacation Hourly", "HourlyVacation"),
-    ]  # fmt: skip
+    ]
     data: dict[str, Any] = {
         "format": 1,
         "company": {"name": f"Generated Company {seed}", "company_type": "Construction/Contractor"},
         "classes": [{"name": n} for n in ("Residential", "Commercial", "Overhead")],
         "payroll_items": [{"name": n, "wage_type": t} for n, t in wages],
         "service_items": [
-            {"name": n, "price": p} for n, p in (("Labor", "65.00"), ("Electrical", "95.00"),
-                                                 ("Plumbing", "92.00"), ("Cleanup", "45.00"))
-        ],  # fmt: skip
+            {"name": n, "price": p}
+            for n, p in (
+                ("Labor", "65.00"),
+                ("Electrical", "95.00"),
+                ("Plumbing", "92.00"),
+                ("Cleanup", "45.00"),
+            )
+        ],
         "employees": [],
         "vendors": [],
         "customers": [],
@@ -204,7 +269,10 @@ def generate_company_data(
             {
                 "first_name": rnd.choice(_FIRST),
                 "last_name": f"{rnd.choice(_LAST)} {i + 1}",
-                "earnings": [[n, str(rate * m)] for (n, _), m in zip(wages, (1, 1.5, 2, 1, 1), strict=True)],
+                "earnings": [
+                    [n, str((rate * Decimal(m)).quantize(Decimal("0.01")))]
+                    for (n, _), m in zip(wages, ("1", "1.5", "2", "1", "1"), strict=True)
+                ],
                 "use_time_data": rnd.random() < 0.9,
                 "active": rnd.random() >= 0.05,
             }
@@ -214,8 +282,10 @@ def generate_company_data(
     for i in range(customers):
         jobs = []
         for j in range(jobs_per_customer):
-            job: dict[str, Any] = {"name": f"{_JOBS[(i + j) % len(_JOBS)]} {j + 1}",
-                                   "job_status": "InProgress"}  # fmt: skip
+            job: dict[str, Any] = {
+                "name": f"{_JOBS[(i + j) % len(_JOBS)]} {j + 1}",
+                "job_status": "InProgress",
+            }
             if rnd.random() < 0.2:
                 job["jobs"] = [{"name": f"Phase {p}"} for p in (1, 2)]
             jobs.append(job)

@@ -179,7 +179,7 @@ class FakeWebConnector:
                     error=str(exc),
                     http_status=exc.http_status,
                     seconds=took,
-                )  # fmt: skip
+                )
             )
             raise _Abort(str(exc)) from exc
         except OSError as exc:
@@ -267,7 +267,7 @@ class FakeWebConnector:
                     ("ticket", ticket),
                     ("hresult", hresult),
                     ("message", message),
-                )  # fmt: skip
+                )
             )
             if answer.strip().lower() == "done" or attempt == MAX_OPEN_RETRIES:
                 self._last_error(run, ticket)
@@ -279,8 +279,11 @@ class FakeWebConnector:
     def _stamp_file(self) -> None:
         company = self.quickbooks.company
         if self.owner_id and self.file_id:
-            mine = [d for d in company.data_ext if d.name == "FileID"
-                    and (d.owner_id or "").casefold() == self.owner_id.casefold()]  # fmt: skip
+            mine = [
+                d
+                for d in company.data_ext
+                if d.name == "FileID" and (d.owner_id or "").casefold() == self.owner_id.casefold()
+            ]
             if not mine:  # QBWC stamps the FileID only the first time it connects
                 company.stamp_data_ext(self.owner_id, "FileID", self.file_id)
 
@@ -349,8 +352,12 @@ class FakeWebConnector:
     def _receive(
         self, run: _Run, ticket: str, response: str, hresult: str, message: str, n: int
     ) -> int:
-        params = (("ticket", ticket), ("response", response), ("hresult", hresult),
-                  ("message", message))  # fmt: skip
+        params = (
+            ("ticket", ticket),
+            ("response", response),
+            ("hresult", hresult),
+            ("message", message),
+        )
         dup = run.fault("duplicate", n)
         if dup is not None and dup.operation == "receiveResponseXML":
             self._call(run, "receiveResponseXML", *params)
