@@ -15,6 +15,7 @@ limits are per node, not per document.
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 from collections.abc import Iterator
 from typing import IO, Final, Protocol
@@ -80,10 +81,8 @@ def _translate_errors() -> Iterator[None]:
 class _LimitedReader:
     """A file-like wrapper that replays a peeked prefix and enforces the byte limit."""
 
-    def __init__(self, prefix: bytes, rest: IO[bytes] | None, limit: int) -> None:
-        # a memoryview and an offset: re-slicing the bytes on every read copied the remainder
-        # each time, which made a 50 MB answer take half a minute
-        self._prefix = memoryview(prefix)
+    def __init__(self, prefix: bytes, rest: IO[bytes], limit: int) -> None:
+        self._prefix = prefix
         self._offset = 0
         self._rest = rest
         self._limit = limit
@@ -92,12 +91,10 @@ class _LimitedReader:
     def read(self, size: int = -1) -> bytes:
         if self._offset < len(self._prefix):
             end = len(self._prefix) if size < 0 else self._offset + size
-            chunk = bytes(self._prefix[self._offset : end])
+            chunk = self._prefix[self._offset : end]
             self._offset += len(chunk)
-        elif self._rest is not None:
-            chunk = self._rest.read(size)
         else:
-            chunk = b""
+            chunk = self._rest.read(size)
         self._count += len(chunk)
         if self._count > self._limit:
             raise QbxmlSyntaxError(f"document larger than the {self._limit}-byte limit")
@@ -135,7 +132,7 @@ def _open(source: Source, limit: int) -> _LimitedReader:
         if len(data) > limit:
             raise QbxmlSyntaxError(f"document larger than the {limit}-byte limit")
         _check_prolog(data[:_PROLOG_CHUNK])
-        return _LimitedReader(data, None, limit)
+        return _LimitedReader(b"", io.BytesIO(data), limit)  # BytesIO shares, never copies
     if not hasattr(source, "read"):
         raise TypeError("source must be bytes, str or a binary file object")
     head = source.read(_PROLOG_CHUNK)
