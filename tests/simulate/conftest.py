@@ -71,3 +71,50 @@ def first(responses: tuple[qbxml.Response, ...]) -> qbxml.Response:
 @pytest.fixture
 def reference_envelopes() -> Path:
     return REFERENCE / "qbwc" / "soap-envelopes" / "consolibyte-quickbooks_log-2008"
+
+
+# ---------------------------------------------------------------------------- scripted servers
+class ScriptedServer:
+    """A WSGI app answering each SOAP call with the next scripted (operation, envelope) pair."""
+
+    def __init__(self, answers: list[tuple[str, bytes]]) -> None:
+        self.answers = list(answers)
+        self.seen: list[tuple[str, bytes]] = []
+
+    def __call__(self, environ, start_response):
+        action = environ.get("HTTP_SOAPACTION", "").strip('"').rsplit("/", 1)[-1]
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        self.seen.append((action, body))
+        if not self.answers or self.answers[0][0] != action:
+            start_response("500 Internal Server Error", [("Content-Type", "text/plain")])
+            return [f"unexpected {action}".encode()]
+        _, answer = self.answers.pop(0)
+        start_response("200 OK", [("Content-Type", "text/xml; charset=utf-8")])
+        return [answer]
+
+
+def answer_envelope(operation: str, result: str | int | list[str]) -> tuple[str, bytes]:
+    """A server answer shaped like the 2008 PHP server's (``ns1:`` prefixed)."""
+    from xml.sax.saxutils import escape
+
+    if isinstance(result, list):
+        inner = "".join(f"<ns1:string>{escape(s)}</ns1:string>" for s in result)
+    else:
+        inner = escape(str(result))
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?> <SOAP-ENV:Envelope '
+        'xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" '
+        'xmlns:ns1="http://developer.intuit.com/"><SOAP-ENV:Body>'
+        f"<ns1:{operation}Response><ns1:{operation}Result>{inner}</ns1:{operation}Result>"
+        f"</ns1:{operation}Response></SOAP-ENV:Body></SOAP-ENV:Envelope>"
+    )
+    return operation, body.encode()
+
+
+def parse_request(body: bytes) -> tuple[str, list[tuple[str, str]]]:
+    """(operation, [(parameter, text)]) of a SOAP request envelope."""
+    root = lxml.etree.fromstring(body)
+    (wrapper,) = root.find("{http://schemas.xmlsoap.org/soap/envelope/}Body")
+    assert lxml.etree.QName(wrapper).namespace == "http://developer.intuit.com/"
+    params = [(lxml.etree.QName(p).localname, p.text or "") for p in wrapper]
+    return lxml.etree.QName(wrapper).localname, params
