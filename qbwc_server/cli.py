@@ -214,5 +214,14 @@ def sync_now(ctx: click.Context, company_id: int) -> None:
     click.echo(f"company {c.id} ({c.name}) will sync at the Web Connector's next poll")
 
 
+@main.command()
+@click.option("--seconds-limit", default=30.0, show_default=True, help="Fail if slower than this.")
+def demo(seconds_limit: float) -> None:
+    """Run a full simulated sync: a throwaway server, the sample company, a fake Web Connector."""
+    from .demo import run_demo
+
+    raise SystemExit(run_demo(click.echo, seconds_limit=seconds_limit))
+
+
 if __name__ == "__main__":  # python -m qbwc_server.cli
     main()

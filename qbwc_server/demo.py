@@ -19,6 +19,7 @@ from .app import create_app
 from .clock import SystemClock
 from .settings import Settings
 from .simulate import FakeQuickBooks, FakeWebConnector, SessionTranscript, load_sample_company
+from .simulate.company import LIST_KINDS
 from .store import SqlStore, make_engine, upgrade_schema
 from .testing import serve_in_thread
 
@@ -79,6 +80,12 @@ def run_demo(out: Callable[[str], Any] = print, *, seconds_limit: float = 30) ->
             qb_company = quickbooks.company
             out(f"qbtime demo: server store in {home}")
             out(f"sample QuickBooks company: {qb_company.name} ({qb_company.path})")
+            sizes = {kind: sum(1 for _ in qb_company.records(kind)) for kind in LIST_KINDS}
+            out(
+                "  holds "
+                + ", ".join(f"{n} {kind}" for kind, n in sizes.items())
+                + f", {len(qb_company.time_entries)} time entries"
+            )
             app = create_app(settings, store=store, clock=clock)
             with serve_in_thread(app) as base_url:
                 out(f"server listening on {base_url}/qbwc; running the Web Connector...")
