@@ -30,7 +30,9 @@ def test_sample_company_is_a_realistic_small_business(qb_clock) -> None:
     employees = list(company.records("Employee"))
     assert len(employees) == 15 and all(e.payroll.earnings for e in employees)
     vendors = list(company.records("Vendor"))
-    with_time = {e.entity_ref.full_name for e in company.time_entries.values()} & {v.name for v in vendors}
+    with_time = {e.entity_ref.full_name for e in company.time_entries.values()} & {
+        v.name for v in vendors
+    }
     assert len(vendors) == 5 and len(with_time) == 2
     customers = list(company.records("Customer"))
     assert len([c for c in customers if c.sublevel == 0]) == 40
@@ -45,8 +47,12 @@ def test_sample_company_is_a_realistic_small_business(qb_clock) -> None:
 
 def test_generator_is_deterministic_and_sized(qb_clock) -> None:
     """The generator gives N customers with k jobs each and M employees, the same for a seed."""
-    assert generate_company_data(customers=30, seed=7) == generate_company_data(customers=30, seed=7)
-    assert generate_company_data(customers=30, seed=7) != generate_company_data(customers=30, seed=8)
+    assert generate_company_data(customers=30, seed=7) == generate_company_data(
+        customers=30, seed=7
+    )
+    assert generate_company_data(customers=30, seed=7) != generate_company_data(
+        customers=30, seed=8
+    )
     company = generate_company(customers=50, jobs_per_customer=3, employees=12, clock=qb_clock)
     customers = list(company.records("Customer"))
     assert len([c for c in customers if c.sublevel == 0]) == 50
@@ -62,7 +68,9 @@ def test_large_company_pages_quickly(qb_clock, customers: int) -> None:
 
     started = time.perf_counter()
     qb = FakeQuickBooks(generate_company(customers=customers, jobs_per_customer=2, clock=qb_clock))
-    request = qbxml.build_msgs_rq([qbxml.CustomerQuery(request_id="1", iterator="Start", max_returned=500)], "13.0")
+    request = qbxml.build_msgs_rq(
+        [qbxml.CustomerQuery(request_id="1", iterator="Start", max_returned=500)], "13.0"
+    )
     status = qbxml.parse_msgs_rs(qb.process(request).encode())[0].status
     assert status.ret_count == 500 and status.iterator_remaining_count > 5000
     assert time.perf_counter() - started < 10

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from qbwc_server.simulate import Fault, FakeWebConnector
+from qbwc_server.simulate import FakeWebConnector, Fault
 from qbwc_server.simulate.soapclient import SoapClient
 
 
@@ -16,9 +16,14 @@ def connector_for(live_url, sqlite_store, quickbooks, clock):
     def _make(companies, **kw) -> FakeWebConnector:
         created = companies.add()
         return FakeWebConnector(
-            f"{live_url}/qbwc", created.company.qbwc_username, created.password, quickbooks,
-            owner_id=sqlite_store.get_installation().owner_id, file_id=created.company.file_id,
-            sleep=lambda seconds: clock.advance(seconds=seconds), **kw,
+            f"{live_url}/qbwc",
+            created.company.qbwc_username,
+            created.password,
+            quickbooks,
+            owner_id=sqlite_store.get_installation().owner_id,
+            file_id=created.company.file_id,
+            sleep=lambda seconds: clock.advance(seconds=seconds),
+            **kw,
         )
 
     return _make
@@ -29,7 +34,9 @@ def _no_server_errors(transcript) -> None:
 
 
 @pytest.mark.parametrize("kind", ["drop_before_processing", "drop_after_commit"])
-def test_dropped_session_expires_and_the_next_update_recovers(connector_for, companies, clock, kind) -> None:
+def test_dropped_session_expires_and_the_next_update_recovers(
+    connector_for, companies, clock, kind
+) -> None:
     """A dropped session keeps the company busy until its ticket expires; then a sync finishes."""
     connector = connector_for(companies)
     dropped = connector.run(faults=[Fault(kind=kind)])
@@ -44,10 +51,14 @@ def test_dropped_session_expires_and_the_next_update_recovers(connector_for, com
 
 def test_hresult_instead_of_a_response(connector_for, companies) -> None:
     """An hresult is recorded as an error of that request; the session still ends cleanly."""
-    transcript = connector_for(companies, faults=[Fault(kind="hresult", hresult="0x80040402")]).run()
+    transcript = connector_for(
+        companies, faults=[Fault(kind="hresult", hresult="0x80040402")]
+    ).run()
     _no_server_errors(transcript)
     receive = transcript.calls[4]
-    assert dict(receive.params)["hresult"] == "0x80040402" and dict(receive.params)["response"] == ""
+    assert (
+        dict(receive.params)["hresult"] == "0x80040402" and dict(receive.params)["response"] == ""
+    )
     assert transcript.outcome in ("finished", "stopped")
     assert transcript.summary and "1 error" in transcript.summary
 
@@ -77,11 +88,31 @@ def test_stale_ticket_calls_get_terminal_answers(connector_for, companies, live_
     transcript = connector_for(companies).run()
     ticket = transcript.ticket
     client = SoapClient(f"{live_url}/qbwc")
-    assert client.call("receiveResponseXML", [("ticket", ticket), ("response", ""),
-                                              ("hresult", ""), ("message", "")]) == -1
-    assert client.call("sendRequestXML", [("ticket", ticket), ("strHCPResponse", ""),
-                                          ("strCompanyFileName", ""), ("qbXMLCountry", "US"),
-                                          ("qbXMLMajorVers", 13), ("qbXMLMinorVers", 0)]) == ""
-    assert client.call("connectionError", [("ticket", ticket), ("hresult", "0x80040408"),
-                                           ("message", "x")]) == "done"
+    assert (
+        client.call(
+            "receiveResponseXML",
+            [("ticket", ticket), ("response", ""), ("hresult", ""), ("message", "")],
+        )
+        == -1
+    )
+    assert (
+        client.call(
+            "sendRequestXML",
+            [
+                ("ticket", ticket),
+                ("strHCPResponse", ""),
+                ("strCompanyFileName", ""),
+                ("qbXMLCountry", "US"),
+                ("qbXMLMajorVers", 13),
+                ("qbXMLMinorVers", 0),
+            ],
+        )
+        == ""
+    )
+    assert (
+        client.call(
+            "connectionError", [("ticket", ticket), ("hresult", "0x80040408"), ("message", "x")]
+        )
+        == "done"
+    )
     assert client.call("getLastError", [("ticket", "no-such-ticket")])

@@ -21,8 +21,15 @@ def _names(response: qbxml.Response) -> list[str]:
 )
 @pytest.mark.parametrize(
     "query",
-    [qbxml.CustomerQuery, qbxml.EmployeeQuery, qbxml.VendorQuery, qbxml.ClassQuery,
-     qbxml.PayrollItemWageQuery, qbxml.ItemServiceQuery, qbxml.OtherNameQuery],
+    [
+        qbxml.CustomerQuery,
+        qbxml.EmployeeQuery,
+        qbxml.VendorQuery,
+        qbxml.ClassQuery,
+        qbxml.PayrollItemWageQuery,
+        qbxml.ItemServiceQuery,
+        qbxml.OtherNameQuery,
+    ],
 )
 def test_active_status(ask, query, status, expected_active) -> None:
     """ActiveStatus defaults to ActiveOnly; InactiveOnly and All do what they say."""
@@ -34,7 +41,9 @@ def test_list_ids_and_full_names_ignore_active_status(ask, quickbooks) -> None:
     """Records asked for by ListID or FullName come back, active or not, in request order."""
     inactive = next(r for r in quickbooks.company.records("Customer") if not r.is_active)
     job = quickbooks.company.find("Customer", "Baptiste, Jean")
-    by_id = first(ask(qbxml.CustomerQuery(request_id="1", list_ids=(inactive.list_id, job.list_id))))
+    by_id = first(
+        ask(qbxml.CustomerQuery(request_id="1", list_ids=(inactive.list_id, job.list_id)))
+    )
     assert [r.list_id for r in by_id.records] == [inactive.list_id, job.list_id]
     by_name = first(ask(qbxml.CustomerQuery(request_id="1", full_names=(inactive.full_name,))))
     assert by_name.records[0].list_id == inactive.list_id
@@ -52,22 +61,43 @@ def test_missing_ids_warn_with_500(ask, quickbooks) -> None:
 def test_no_match_is_status_1(ask) -> None:
     """A query that matches nothing answers statusCode 1 (Info), retCount 0."""
     response = first(
-        ask(qbxml.CustomerQuery(request_id="1", name_filter=qbxml.NameFilter(match_criterion="Contains", name="no such")))
+        ask(
+            qbxml.CustomerQuery(
+                request_id="1",
+                name_filter=qbxml.NameFilter(match_criterion="Contains", name="no such"),
+            )
+        )
     )
-    assert (response.status.code, response.status.severity, response.status.ret_count) == (1, "Info", 0)
+    assert (response.status.code, response.status.severity, response.status.ret_count) == (
+        1,
+        "Info",
+        0,
+    )
 
 
 def test_from_modified_date_is_local_time_and_inclusive(ask, quickbooks, qb_clock) -> None:
     """FromModifiedDate (no offset) is compared in the company's local time, inclusively."""
     qb_clock.advance(hours=2)
-    changed = quickbooks.company.modify(next(quickbooks.company.records("Vendor")).list_id, phone="1")
+    changed = quickbooks.company.modify(
+        next(quickbooks.company.records("Vendor")).list_id, phone="1"
+    )
     local = changed.time_modified.replace(tzinfo=None)
     assert changed.time_modified.utcoffset() == timedelta(hours=-5)
-    at = first(ask(qbxml.VendorQuery(request_id="1", from_modified_date=local, active_status="All")))
+    at = first(
+        ask(qbxml.VendorQuery(request_id="1", from_modified_date=local, active_status="All"))
+    )
     assert [r.list_id for r in at.records] == [changed.list_id]
-    after = first(ask(qbxml.VendorQuery(request_id="1", from_modified_date=local + timedelta(seconds=1))))
+    after = first(
+        ask(qbxml.VendorQuery(request_id="1", from_modified_date=local + timedelta(seconds=1)))
+    )
     assert after.status.code == 1
-    before = first(ask(qbxml.VendorQuery(request_id="1", to_modified_date=local - timedelta(seconds=1), active_status="All")))
+    before = first(
+        ask(
+            qbxml.VendorQuery(
+                request_id="1", to_modified_date=local - timedelta(seconds=1), active_status="All"
+            )
+        )
+    )
     assert changed.list_id not in [r.list_id for r in before.records]
 
 
@@ -78,9 +108,9 @@ def test_renaming_a_parent_shows_its_children_as_modified(ask, quickbooks, qb_cl
     changed = quickbooks.company.modify(parent.list_id, name="Homes")
     since = changed.time_modified.replace(tzinfo=None)
     hits = first(ask(qbxml.ClassQuery(request_id="1", from_modified_date=since))).records
-    assert _names(first(ask(qbxml.ClassQuery(request_id="1", list_ids=tuple(r.list_id for r in hits))))) == [
-        "Homes", "Homes:New Construction", "Homes:Remodel"
-    ]
+    assert _names(
+        first(ask(qbxml.ClassQuery(request_id="1", list_ids=tuple(r.list_id for r in hits))))
+    ) == ["Homes", "Homes:New Construction", "Homes:Remodel"]
 
 
 @pytest.mark.parametrize("max_returned", [1, 3, 10])
@@ -101,7 +131,11 @@ def test_max_returned(ask, max_returned: int) -> None:
 def test_name_filter(ask, criterion, name, expected) -> None:
     """NameFilter matches FullName case-insensitively (customers without their jobs here)."""
     response = first(
-        ask(qbxml.CustomerQuery(request_id="1", name_filter=qbxml.NameFilter(match_criterion=criterion, name=name)))
+        ask(
+            qbxml.CustomerQuery(
+                request_id="1", name_filter=qbxml.NameFilter(match_criterion=criterion, name=name)
+            )
+        )
     )
     assert [n for n in _names(response) if ":" not in n] == expected
 
@@ -109,7 +143,12 @@ def test_name_filter(ask, criterion, name, expected) -> None:
 def test_name_filter_reaches_jobs_by_full_name(ask) -> None:
     """A job's FullName starts with its customer's name, so StartsWith finds the jobs too."""
     response = first(
-        ask(qbxml.CustomerQuery(request_id="1", name_filter=qbxml.NameFilter(match_criterion="StartsWith", name="Baptiste")))
+        ask(
+            qbxml.CustomerQuery(
+                request_id="1",
+                name_filter=qbxml.NameFilter(match_criterion="StartsWith", name="Baptiste"),
+            )
+        )
     )
     names = _names(response)
     assert names[0] == "Baptiste, Jean" and all(n.startswith("Baptiste, Jean") for n in names)
@@ -118,7 +157,11 @@ def test_name_filter_reaches_jobs_by_full_name(ask) -> None:
 def test_name_range_filter(ask) -> None:
     """NameRangeFilter keeps names between FromName and ToName (inclusive, case-insensitive)."""
     response = first(
-        ask(qbxml.EmployeeQuery(request_id="1", name_range=qbxml.NameRangeFilter(from_name="h", to_name="m")))
+        ask(
+            qbxml.EmployeeQuery(
+                request_id="1", name_range=qbxml.NameRangeFilter(from_name="h", to_name="m")
+            )
+        )
     )
     assert _names(response) and all("h" <= n.lower() <= "m" for n in _names(response))
 
@@ -131,7 +174,9 @@ def test_jobs_and_sub_jobs(ask) -> None:
     for r in records:
         if r.sublevel:
             parent = by_id[r.parent_ref.list_id]
-            assert r.full_name == f"{parent.full_name}:{r.name}" and r.sublevel == parent.sublevel + 1
+            assert (
+                r.full_name == f"{parent.full_name}:{r.name}" and r.sublevel == parent.sublevel + 1
+            )
 
 
 def test_owner_id_returns_private_data_ext(ask, quickbooks) -> None:
@@ -144,7 +189,9 @@ def test_owner_id_returns_private_data_ext(ask, quickbooks) -> None:
 
 def test_include_ret_element_trims(ask) -> None:
     """IncludeRetElement returns only the named elements."""
-    record = first(ask(qbxml.EmployeeQuery(request_id="1", include_ret_elements=("ListID", "Name")))).records[0]
+    record = first(
+        ask(qbxml.EmployeeQuery(request_id="1", include_ret_elements=("ListID", "Name")))
+    ).records[0]
     assert record.list_id and record.name and record.first_name is None and record.payroll is None
 
 
@@ -153,10 +200,24 @@ def test_list_deleted_query(ask, quickbooks, qb_clock) -> None:
     company = quickbooks.company
     qb_clock.advance(minutes=5)
     gone = company.delete(company.add("OtherName", name="Jobsite Neighbor").list_id)
-    response = first(ask(qbxml.ListDeletedQuery(request_id="1", list_del_types=("OtherName", "Customer"))))
+    response = first(
+        ask(qbxml.ListDeletedQuery(request_id="1", list_del_types=("OtherName", "Customer")))
+    )
     assert [(r.list_del_type, r.list_id, r.full_name) for r in response.records] == [
         ("OtherName", gone.list_id, "Jobsite Neighbor")
     ]
     later = gone.time_deleted.replace(tzinfo=None) + timedelta(seconds=1)
-    assert first(ask(qbxml.ListDeletedQuery(request_id="1", list_del_types=("OtherName",), from_deleted_date=later))).status.code == 1
-    assert first(ask(qbxml.ListDeletedQuery(request_id="1", list_del_types=("Vendor",)))).status.code == 1
+    assert (
+        first(
+            ask(
+                qbxml.ListDeletedQuery(
+                    request_id="1", list_del_types=("OtherName",), from_deleted_date=later
+                )
+            )
+        ).status.code
+        == 1
+    )
+    assert (
+        first(ask(qbxml.ListDeletedQuery(request_id="1", list_del_types=("Vendor",)))).status.code
+        == 1
+    )

@@ -48,13 +48,19 @@ def test_remaining_count_and_ret_count(ask) -> None:
     """The first page reports retCount = MaxReturned and the exact number still to come."""
     total = len(first(ask(qbxml.CustomerQuery(request_id="1", active_status="All"))).records)
     status = first(
-        ask(qbxml.CustomerQuery(request_id="1", iterator="Start", max_returned=10, active_status="All"))
+        ask(
+            qbxml.CustomerQuery(
+                request_id="1", iterator="Start", max_returned=10, active_status="All"
+            )
+        )
     ).status
     assert (status.ret_count, status.iterator_remaining_count) == (10, total - 10)
     assert status.iterator_id and status.iterator_id.startswith("{")
 
 
-@pytest.mark.parametrize("how", ["reset", "end_session", "expiry", "exhausted", "unknown", "other query"])
+@pytest.mark.parametrize(
+    "how", ["reset", "end_session", "expiry", "exhausted", "unknown", "other query"]
+)
 def test_invalid_iterator_answers_3391(ask, quickbooks, qb_clock, how: str) -> None:
     """Continue on an iterator that is gone (reset, session end, expiry, exhausted) answers 3391."""
     size = 1000 if how == "exhausted" else 5
@@ -80,12 +86,21 @@ def test_stop_closes_the_iterator(ask) -> None:
     """iterator=Stop closes a live iterator; a later Continue answers 3391."""
     start = first(ask(qbxml.VendorQuery(request_id="1", iterator="Start", max_returned=1)))
     iterator_id = start.status.iterator_id or ""
-    assert first(ask(qbxml.VendorQuery(request_id="2", iterator="Stop", iterator_id=iterator_id))).status.code == 0
-    again = first(ask(qbxml.VendorQuery(request_id="3", iterator="Continue", iterator_id=iterator_id)))
+    assert (
+        first(
+            ask(qbxml.VendorQuery(request_id="2", iterator="Stop", iterator_id=iterator_id))
+        ).status.code
+        == 0
+    )
+    again = first(
+        ask(qbxml.VendorQuery(request_id="3", iterator="Continue", iterator_id=iterator_id))
+    )
     assert again.status.code == 3391
 
 
-@pytest.mark.parametrize("rq", ["EmployeeQueryRq", "ClassQueryRq", "PayrollItemWageQueryRq", "OtherNameQueryRq"])
+@pytest.mark.parametrize(
+    "rq", ["EmployeeQueryRq", "ClassQueryRq", "PayrollItemWageQueryRq", "OtherNameQueryRq"]
+)
 def test_iterator_on_a_non_iterable_query_is_a_parse_error(quickbooks, rq: str) -> None:
     """An iterator attribute where the schema has none fails the message set with 0x80040400."""
     request = (
@@ -107,7 +122,11 @@ def test_page_shows_current_state_of_snapshot(ask, quickbooks) -> None:
     second_id = first(ask(qbxml.VendorQuery(request_id="3"))).records[1].list_id
     quickbooks.company.modify(second_id, phone="(503) 555-9999")
     page = first(
-        ask(qbxml.VendorQuery(request_id="4", iterator="Continue", iterator_id=start.status.iterator_id))
+        ask(
+            qbxml.VendorQuery(
+                request_id="4", iterator="Continue", iterator_id=start.status.iterator_id
+            )
+        )
     )
     assert page.records[0].phone == "(503) 555-9999"
     assert rest.status.iterator_id != start.status.iterator_id

@@ -14,7 +14,11 @@ LATER = qbxml.VendorQuery(request_id="3")
 
 @pytest.mark.parametrize(
     ("on_error", "answered"),
-    [("stopOnError", ["1", "2"]), ("rollbackOnError", ["1", "2"]), ("continueOnError", ["1", "2", "3"])],
+    [
+        ("stopOnError", ["1", "2"]),
+        ("rollbackOnError", ["1", "2"]),
+        ("continueOnError", ["1", "2", "3"]),
+    ],
 )
 def test_on_error(ask, on_error: str, answered: list[str]) -> None:
     """stopOnError ends the message set at the first error; continueOnError answers everything."""
@@ -49,12 +53,17 @@ def test_unparseable_request_fails_with_0x80040400(quickbooks: FakeQuickBooks, c
     with pytest.raises(ProcessRequestError) as caught:
         quickbooks.process(text)
     assert caught.value.hresult == "0x80040400"
-    assert caught.value.message == "QuickBooks found an error when parsing the provided XML text stream."
+    assert (
+        caught.value.message
+        == "QuickBooks found an error when parsing the provided XML text stream."
+    )
 
 
 def test_unsupported_version_fails_with_0x80040423(qb_clock) -> None:
     """A qbXML version this QuickBooks does not know fails with 0x80040423."""
-    old = FakeQuickBooks(generate_company(customers=1, employees=1, clock=qb_clock), versions=("12.0", "13.0"))
+    old = FakeQuickBooks(
+        generate_company(customers=1, employees=1, clock=qb_clock), versions=("12.0", "13.0")
+    )
     assert str(old.max_version) == "13.0"
     with pytest.raises(ProcessRequestError) as caught:
         old.process(qbxml.build_msgs_rq([GOOD], "16.0"))
@@ -92,28 +101,37 @@ def test_deactivating_a_customer_deactivates_its_jobs(quickbooks) -> None:
 
 @pytest.mark.parametrize(
     ("action", "code"),
-    [("name in use", 3100), ("job name in use", 3100), ("delete parent", 3170),
-     ("delete used", 3170), ("unknown", 3120)],
+    [
+        ("name in use", 3100),
+        ("job name in use", 3100),
+        ("delete parent", 3170),
+        ("delete used", 3170),
+        ("unknown", 3120),
+    ],
 )
 def test_mutations_refused_like_quickbooks(quickbooks, action: str, code: int) -> None:
     """Mutations QuickBooks would refuse raise CompanyError with its status code."""
     company = quickbooks.company
+    baptiste = company.find("Customer", "Baptiste, Jean")
+    attempts = {
+        "name in use": lambda: company.add("Vendor", name="maria alvarez"),  # shared with employees
+        "job name in use": lambda: company.add_job(
+            baptiste.list_id, company.children(baptiste.list_id)[0].name
+        ),
+        "delete parent": lambda: company.delete(baptiste.list_id),
+        "delete used": lambda: company.delete(
+            company.find("PayrollItemWage", "Hourly Regular").list_id
+        ),
+        "unknown": lambda: company.modify("80009999-1", name="x"),
+    }
     with pytest.raises(CompanyError) as caught:
-        if action == "name in use":
-            company.add("Vendor", name="maria alvarez")  # names are shared with employees
-        elif action == "job name in use":
-            parent = company.find("Customer", "Baptiste, Jean")
-            company.add_job(parent.list_id, company.children(parent.list_id)[0].name)
-        elif action == "delete parent":
-            company.delete(company.find("Customer", "Baptiste, Jean").list_id)
-        elif action == "delete used":
-            company.delete(company.find("PayrollItemWage", "Hourly Regular").list_id)
-        else:
-            company.modify("80009999-1", name="x")
+        attempts[action]()
     assert caught.value.status_code == code
 
 
 def test_time_entry_durations_render_with_seconds(quickbooks) -> None:
     """Durations come back in QuickBooks' own PT{h}H{m}M{s}S form."""
-    answer = quickbooks.process(qbxml.build_msgs_rq([qbxml.TimeTrackingQuery(request_id="1")], "13.0"))
+    answer = quickbooks.process(
+        qbxml.build_msgs_rq([qbxml.TimeTrackingQuery(request_id="1")], "13.0")
+    )
     assert "<Duration>PT8H0M0S</Duration>" in answer and "<Duration>PT6H30M0S</Duration>" in answer

@@ -80,11 +80,15 @@ REQUESTS: dict[str, Factory] = {
         qbxml.OtherNameQuery(request_id="3", full_names=("Nobody",)),
         qbxml.TxnDel(request_id="4", txn_id="FFFF-1"),
         qbxml.TimeTrackingMod(
-            request_id="5", txn_id="FFFF-1", edit_sequence="1", entity_ref=_emp(qb),
+            request_id="5",
+            txn_id="FFFF-1",
+            edit_sequence="1",
+            entity_ref=_emp(qb),
             duration=timedelta(hours=1),
         ),
-        qbxml.VendorQuery(request_id="6", name_filter=qbxml.NameFilter(
-            match_criterion="StartsWith", name="zzz")),
+        qbxml.VendorQuery(
+            request_id="6", name_filter=qbxml.NameFilter(match_criterion="StartsWith", name="zzz")
+        ),
     ],
 }
 
@@ -122,7 +126,10 @@ def test_strict_mode_checks_requests_against_the_schema(quickbooks, schemas) -> 
     quickbooks.request_validator = lambda text: schemas["13.0"].validate(
         lxml.etree.fromstring(text.encode("latin-1", "replace"))
     )
-    specs = [factory(quickbooks)[0] for factory in (REQUESTS["EmployeeQuery"], REQUESTS["TimeTrackingAdd"])]
+    specs = [
+        factory(quickbooks)[0]
+        for factory in (REQUESTS["EmployeeQuery"], REQUESTS["TimeTrackingAdd"])
+    ]
     renumbered = [specs[0], _time_add(quickbooks, "2")]
     answer = quickbooks.process(qbxml.build_msgs_rq(renumbered, "13.0"))
     assert [r.status.code for r in qbxml.parse_msgs_rs(answer.encode())] == [0, 0]

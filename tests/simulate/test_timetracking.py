@@ -63,7 +63,9 @@ def test_add_validation(ask, quickbooks, changes, code: int) -> None:
 
 def test_vendor_time_without_payroll_item(ask) -> None:
     """A vendor's time (no payroll item) is accepted."""
-    response = first(ask(_add(entity_ref=Ref(full_name="Tran Plumbing"), payroll_item_wage_ref=None)))
+    response = first(
+        ask(_add(entity_ref=Ref(full_name="Tran Plumbing"), payroll_item_wage_ref=None))
+    )
     assert response.status.code == 0
 
 
@@ -72,8 +74,12 @@ def test_mod_bumps_edit_sequence_and_time_modified(ask, qb_clock) -> None:
     entry = first(ask(_add())).records[0]
     qb_clock.advance(minutes=3)
     mod = qbxml.TimeTrackingMod(
-        request_id="2", txn_id=entry.txn_id, edit_sequence=entry.edit_sequence,
-        entity_ref=entry.entity_ref, duration=timedelta(hours=6), notes="fixed",
+        request_id="2",
+        txn_id=entry.txn_id,
+        edit_sequence=entry.edit_sequence,
+        entity_ref=entry.entity_ref,
+        duration=timedelta(hours=6),
+        notes="fixed",
     )
     changed = first(ask(mod)).records[0]
     assert changed.duration == timedelta(hours=6) and changed.notes == "fixed"
@@ -82,14 +88,19 @@ def test_mod_bumps_edit_sequence_and_time_modified(ask, qb_clock) -> None:
     assert changed.time_modified > entry.time_modified
 
 
-@pytest.mark.parametrize(("txn", "sequence", "code"), [("stale", None, 3200), ("missing", None, 3120)])
+@pytest.mark.parametrize(
+    ("txn", "sequence", "code"), [("stale", None, 3200), ("missing", None, 3120)]
+)
 def test_mod_errors(ask, txn: str, sequence, code: int) -> None:
     """A stale EditSequence answers 3200; an unknown TxnID 3120."""
     entry = first(ask(_add())).records[0]
     txn_id = entry.txn_id if txn == "stale" else "FFFF-1"
     mod = qbxml.TimeTrackingMod(
-        request_id="2", txn_id=txn_id, edit_sequence=str(int(entry.edit_sequence) - 1),
-        entity_ref=entry.entity_ref, duration=timedelta(hours=1),
+        request_id="2",
+        txn_id=txn_id,
+        edit_sequence=str(int(entry.edit_sequence) - 1),
+        entity_ref=entry.entity_ref,
+        duration=timedelta(hours=1),
     )
     assert first(ask(mod)).status.code == code
 
@@ -108,12 +119,20 @@ def test_query_by_txn_id_date_range_and_entity(ask) -> None:
     entry = first(ask(_add(txn_date=date(2026, 11, 20)))).records[0]
     by_id = first(ask(qbxml.TimeTrackingQuery(request_id="1", txn_ids=(entry.txn_id,))))
     assert [e.txn_id for e in by_id.records] == [entry.txn_id]
-    in_range = first(ask(qbxml.TimeTrackingQuery(
-        request_id="1", from_txn_date=date(2026, 11, 20), to_txn_date=date(2026, 11, 20),
-        entity_full_names=("Maria Alvarez",),
-    )))
+    in_range = first(
+        ask(
+            qbxml.TimeTrackingQuery(
+                request_id="1",
+                from_txn_date=date(2026, 11, 20),
+                to_txn_date=date(2026, 11, 20),
+                entity_full_names=("Maria Alvarez",),
+            )
+        )
+    )
     assert [e.txn_id for e in in_range.records] == [entry.txn_id]
-    other = first(ask(qbxml.TimeTrackingQuery(request_id="1", entity_list_ids=(entry.customer_ref.list_id,))))
+    other = first(
+        ask(qbxml.TimeTrackingQuery(request_id="1", entity_list_ids=(entry.customer_ref.list_id,)))
+    )
     assert other.status.code == 1
 
 

@@ -52,9 +52,13 @@ def recorded(reference_envelopes: Path):
 @pytest.fixture
 def quickbooks_2006(qb_clock) -> FakeQuickBooks:
     """QuickBooks Pro 2006 (qbXML up to 5.0) with the recorded company file open."""
-    company = CompanyFile(clock=qb_clock, name="Test Company", path=r"C:\KPALMER\QBW\Test Company.QBW")
+    company = CompanyFile(
+        clock=qb_clock, name="Test Company", path=r"C:\KPALMER\QBW\Test Company.QBW"
+    )
     versions = ("1.0", "1.1", "2.0", "2.1", "3.0", "4.0", "4.1", "5.0")
-    return FakeQuickBooks(company, product="QuickBooks Pro 2006", major_version="16", versions=versions)
+    return FakeQuickBooks(
+        company, product="QuickBooks Pro 2006", major_version="16", versions=versions
+    )
 
 
 @pytest.mark.parametrize("session", [0, 1])
@@ -79,8 +83,16 @@ def test_call_sequence_matches_the_2008_session(recorded, quickbooks_2006, sessi
             assert mine["hresult"] == mine["message"] == "text" and mine["response"] == "empty"
             continue
         assert mine == theirs, op
-        for name in ("ticket", "strVersion", "strUserName", "strPassword", "strCompanyFileName",
-                     "qbXMLCountry", "qbXMLMajorVers", "qbXMLMinorVers"):
+        for name in (
+            "ticket",
+            "strVersion",
+            "strUserName",
+            "strPassword",
+            "strCompanyFileName",
+            "qbXMLCountry",
+            "qbXMLMajorVers",
+            "qbXMLMinorVers",
+        ):
             if name in theirs:
                 assert dict(params)[name] == dict(recorded_params)[name], (op, name)
     assert transcript.outcome == "stopped"  # sendRequestXML "" -> getLastError -> closeConnection
@@ -91,8 +103,13 @@ def test_hcp_response_has_the_recorded_shape(recorded, quickbooks_2006) -> None:
     """The simulated strHCPResponse has the same Rs elements and requestIDs as the recorded one."""
     recorded_hcp = dict(recorded[0][3][1])["strHCPResponse"]
     ours = quickbooks_2006.hcp_response("{68b5925b-4347-4784-e58d-35a2d190962f}")
-    shape = lambda text: [(r.status.rs_name, r.status.request_id, type(r.records[0]).__name__)
-                          for r in qbxml.parse_msgs_rs(text.encode())]  # noqa: E731
+
+    def shape(text: str) -> list[tuple[str, str | None, str]]:
+        return [
+            (r.status.rs_name, r.status.request_id, type(r.records[0]).__name__)
+            for r in qbxml.parse_msgs_rs(text.encode())
+        ]
+
     assert shape(ours) == shape(recorded_hcp)
     host = qbxml.parse_msgs_rs(ours.encode())[0].records[0]
     assert host.supported_versions[-1] == "5.0" and host.product_name == "QuickBooks Pro 2006"

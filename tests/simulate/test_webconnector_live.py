@@ -22,8 +22,14 @@ PARAMS_2008 = {  # parameter names of each operation in the recorded 2008 envelo
     "serverVersion": (),
     "clientVersion": ("strVersion",),
     "authenticate": ("strUserName", "strPassword"),
-    "sendRequestXML": ("ticket", "strHCPResponse", "strCompanyFileName", "qbXMLCountry",
-                       "qbXMLMajorVers", "qbXMLMinorVers"),
+    "sendRequestXML": (
+        "ticket",
+        "strHCPResponse",
+        "strCompanyFileName",
+        "qbXMLCountry",
+        "qbXMLMajorVers",
+        "qbXMLMinorVers",
+    ),
     "receiveResponseXML": ("ticket", "response", "hresult", "message"),
     "getLastError": ("ticket",),
     "closeConnection": ("ticket",),
@@ -38,8 +44,13 @@ def connect(live_url, sqlite_store, quickbooks):
         installation = sqlite_store.get_installation()
         kw.setdefault("password", created.password)
         return FakeWebConnector(
-            f"{live_url}/qbwc", created.company.qbwc_username, kw.pop("password"), qb or quickbooks,
-            owner_id=installation.owner_id, file_id=created.company.file_id, **kw,
+            f"{live_url}/qbwc",
+            created.company.qbwc_username,
+            kw.pop("password"),
+            qb or quickbooks,
+            owner_id=installation.owner_id,
+            file_id=created.company.file_id,
+            **kw,
         )
 
     return _connect
@@ -84,11 +95,15 @@ def test_busy_while_another_session_is_live(connect, companies, quickbooks) -> N
     from qbwc_server.simulate import Fault
 
     created = companies.add()
-    assert connect(created, faults=[Fault(kind="drop_before_processing")]).run().outcome == "dropped"
+    assert (
+        connect(created, faults=[Fault(kind="drop_before_processing")]).run().outcome == "dropped"
+    )
     assert connect(created).run().outcome == "busy"
 
 
-def test_connection_error_when_the_company_file_cannot_be_opened(connect, companies, quickbooks) -> None:
+def test_connection_error_when_the_company_file_cannot_be_opened(
+    connect, companies, quickbooks
+) -> None:
     """QuickBooks cannot open the file: connectionError (answered done), getLastError, close."""
     quickbooks.open_error = CANNOT_OPEN
     transcript = connect(companies.add()).run()
@@ -100,15 +115,26 @@ def test_connection_error_when_the_company_file_cannot_be_opened(connect, compan
 
 SCRIPTS = {
     "noop then work": (
-        [("clientVersion", ""), ("authenticate", ["T1", "", "", "300"]), ("sendRequestXML", ""),
-         ("getLastError", "NoOp"), ("sendRequestXML", "HOST"), ("receiveResponseXML", 100),
-         ("closeConnection", "OK")],
+        [
+            ("clientVersion", ""),
+            ("authenticate", ["T1", "", "", "300"]),
+            ("sendRequestXML", ""),
+            ("getLastError", "NoOp"),
+            ("sendRequestXML", "HOST"),
+            ("receiveResponseXML", 100),
+            ("closeConnection", "OK"),
+        ],
         "finished",
     ),
     "negative percent": (
-        [("clientVersion", ""), ("authenticate", ["T1", "", "", ""]), ("sendRequestXML", "HOST"),
-         ("receiveResponseXML", -101), ("getLastError", "Stopped: fix this"),
-         ("closeConnection", "OK")],
+        [
+            ("clientVersion", ""),
+            ("authenticate", ["T1", "", "", ""]),
+            ("sendRequestXML", "HOST"),
+            ("receiveResponseXML", -101),
+            ("getLastError", "Stopped: fix this"),
+            ("closeConnection", "OK"),
+        ],
         "stopped",
     ),
     "postponed": (
@@ -117,8 +143,11 @@ SCRIPTS = {
     ),
     "client too old": ([("clientVersion", "E:Upgrade the Web Connector")], "client_refused"),
     "client warning": (
-        [("clientVersion", "W:Old"), ("authenticate", ["T1", "none", "", ""]),
-         ("closeConnection", "OK")],
+        [
+            ("clientVersion", "W:Old"),
+            ("authenticate", ["T1", "none", "", ""]),
+            ("closeConnection", "OK"),
+        ],
         "no_work",
     ),
 }
