@@ -11,20 +11,22 @@ import dataclasses
 import itertools
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Any, Literal, Protocol
+from typing import Any
 
 import qbxml
-from qbxml import (
-    Customer,
-    DataExt,
-    Employee,
-    ItemService,
-    OtherName,
-    PayrollItemWage,
-    QbClass,
-    Ref,
-    TimeTracking,
-    Vendor,
+from qbxml import Customer, DataExt, Employee, Ref, TimeTracking
+
+from .lists import (
+    DERIVED_FIELDS,
+    ENTITY_KINDS,
+    GENERATED_FIELDS,
+    HIERARCHICAL_KINDS,
+    LIST_KINDS,
+    Clock,
+    CompanyError,
+    ListKind,
+    ListRecord,
+    name_key,
 )
 
 __all__ = [
@@ -37,45 +39,6 @@ __all__ = [
     "ListKind",
     "ListRecord",
 ]
-
-ListKind = Literal[
-    "Employee", "Vendor", "Customer", "Class", "PayrollItemWage", "ItemService", "OtherName"
-]
-ListRecord = Employee | Vendor | Customer | QbClass | PayrollItemWage | ItemService | OtherName
-LIST_KINDS: dict[ListKind, type[Any]] = {
-    "Employee": Employee,
-    "Vendor": Vendor,
-    "Customer": Customer,
-    "Class": QbClass,
-    "PayrollItemWage": PayrollItemWage,
-    "ItemService": ItemService,
-    "OtherName": OtherName,
-}
-HIERARCHICAL_KINDS: frozenset[ListKind] = frozenset({"Customer", "Class", "ItemService"})
-# Time can be tracked for employees, vendors and other names (never a customer).
-ENTITY_KINDS: tuple[ListKind, ...] = ("Employee", "Vendor", "OtherName")
-# Customers, vendors, employees and other names share one namespace in QuickBooks.
-_NAME_KINDS = frozenset({"Employee", "Vendor", "Customer", "OtherName"})
-_GENERATED = frozenset({"list_id", "time_created", "time_modified", "edit_sequence"})
-_DERIVED = frozenset({"full_name", "sublevel", "parent_ref"})
-
-
-def _name_key(kind: ListKind, display_name: str) -> tuple[str, str]:
-    return ("names" if kind in _NAME_KINDS else kind, display_name.casefold())
-
-
-class Clock(Protocol):
-    """Anything with ``now()`` returning an aware datetime (``qbwc_server.testing.FixedClock``)."""
-
-    def now(self) -> datetime: ...
-
-
-class CompanyError(ValueError):
-    """A change QuickBooks would refuse; ``status_code`` is the qbXML status it would answer."""
-
-    def __init__(self, message: str, *, status_code: int) -> None:
-        self.status_code = status_code
-        super().__init__(message)
 
 
 class CompanyFile:
@@ -171,7 +134,7 @@ class CompanyFile:
 
     def find(self, kind: ListKind, name: str) -> Any | None:
         """The record of ``kind`` whose FullName (or Name) is ``name``, case-insensitively."""
-        list_id = self._names.get(_name_key(kind, name))
+        list_id = self._names.get(name_key(kind, name))
         return self._lists[kind].get(list_id) if list_id is not None else None
 
     def resolve(self, ref: Ref | None, kinds: Iterable[ListKind]) -> Any | None:
@@ -212,7 +175,7 @@ class CompanyFile:
     def _check_name(self, kind: ListKind, name: str, full_name: str, exclude: str | None) -> None:
         if not name or len(name) > 41:
             raise CompanyError(f'The name "{name}" is empty or too long.', status_code=3070)
-        holder = self._names.get(_name_key(kind, full_name))
+        holder = self._names.get(name_key(kind, full_name))
         if holder is not None and holder != exclude:
             raise CompanyError(
                 f'The name "{full_name}" of the list element is already in use.', status_code=3100
@@ -220,9 +183,9 @@ class CompanyFile:
 
     def _index(self, kind: ListKind, old: Any | None, new: Any | None) -> None:
         if old is not None:
-            self._names.pop(_name_key(kind, self.display_name(old)), None)
+            self._names.pop(name_key(kind, self.display_name(old)), None)
         if new is not None:
-            self._names[_name_key(kind, self.display_name(new))] = new.list_id
+            self._names[name_key(kind, self.display_name(new))] = new.list_id
 
     def add(self, kind: ListKind, *, name: str, parent: str | None = None, **fields: Any) -> Any:
         """Add a list record (QuickBooks assigns its ListID, times and EditSequence).
@@ -230,7 +193,7 @@ class CompanyFile:
         :param parent: ListID or FullName of the parent (jobs, sub-classes, sub-items).
         :raises CompanyError: 3100 name in use, 3140 unknown parent.
         """
-        extra = set(fields) & (_GENERATED | _DERIVED)
+        extra = set(fields) & (GENERATED_FIELDS | DERIVED_FIELDS)
         if extra:
             raise TypeError(f"{sorted(extra)[0]} is set by the company file")
         hierarchy: dict[str, Any] = {}
@@ -314,7 +277,7 @@ class CompanyFile:
         :raises CompanyError: 3120 unknown ListID, 3100 name in use.
         """
         record, kind = self._existing(list_id)
-        extra = set(changes) & (_GENERATED | _DERIVED)
+        extra = set(changes) & (GENERATED_FIELDS | DERIVED_FIELDS)
         if extra:
             raise TypeError(f"{sorted(extra)[0]} is set by the company file")
         if "name" in changes and changes["name"] != record.name:
