@@ -15,6 +15,7 @@ from typing import Any
 
 import qbxml
 from qbxml import Customer, DataExt, Employee, Ref, TimeTracking
+from qbxml.records import UseTimeData
 
 from .lists import (
     DERIVED_FIELDS,
@@ -253,7 +254,7 @@ class CompanyFile:
             if wage is None:
                 raise CompanyError(f'Payroll item "{item}" not found.', status_code=3140)
             lines.append(qbxml.Earning(payroll_item_wage_ref=self.ref_to(wage), rate=rate))
-        use = "UseTimeData" if use_time_data else "DoNotUseTimeData"
+        use: UseTimeData = "UseTimeData" if use_time_data else "DoNotUseTimeData"
         payroll = qbxml.EmployeePayroll(
             pay_period=fields.pop("pay_period", "Weekly"),
             earnings=tuple(lines),

@@ -113,9 +113,9 @@ def _add_jobs(company: CompanyFile, parent: str, jobs: list[dict[str, Any]]) -> 
             job_status=job.get("job_status"),
             job_desc=job.get("job_desc"),
         )
-        _add_jobs(company, record.list_id, job.get("jobs", []))
+        _add_jobs(company, record.list_id or "", job.get("jobs", []))
         if not job.get("active", True):
-            company.deactivate(record.list_id)
+            company.deactivate(record.list_id or "")
 
 
 def _inactive_last(company: CompanyFile, record: Any, item: dict[str, Any]) -> None:
@@ -180,7 +180,7 @@ def populate(data: dict[str, Any], *, clock: Clock) -> CompanyFile:
             k: item.get(k) for k in ("company_name", "first_name", "last_name", "phone", "email")
         }
         rec = company.add_customer(item["name"], **fields)
-        _add_jobs(company, rec.list_id, item.get("jobs", []))
+        _add_jobs(company, rec.list_id or "", item.get("jobs", []))
         _inactive_last(company, rec, item)
     for item in data.get("time_entries", []):
         _add_time(company, item)

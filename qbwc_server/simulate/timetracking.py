@@ -105,7 +105,7 @@ def _resolve(company: CompanyFile, fields: dict[str, Any]) -> dict[str, Any]:
 
 def _fresh(company: CompanyFile, entry: TimeTracking) -> TimeTracking:
     """The entry with each Ref's FullName as it is now (names may have changed since)."""
-    changes = {}
+    changes: dict[str, Any] = {}
     for field, _kinds, _label in _REF_FIELDS:
         ref = getattr(entry, field)
         record = company.get(ref.list_id) if ref is not None and ref.list_id else None
@@ -194,7 +194,7 @@ def answer_time_query(
     def matched() -> list[str]:
         hits = [e for e in company.time_entries.values() if _query_matches(company, spec, e)]
         hits.sort(key=lambda e: (e.txn_date, e.txn_number))
-        return [e.txn_id for e in hits]
+        return [e.txn_id or "" for e in hits]
 
     def fetch(txn_id: str) -> TimeTracking | None:
         entry = company.time_entries.get(txn_id)
