@@ -17,6 +17,7 @@ test-deps:
 	$(PYTHON) -m pip install --quiet -e '.[test]'
 
 lint:
+	ruff format --check .
 	ruff check .
 	lint-imports
 	mypy
