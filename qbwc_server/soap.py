@@ -7,8 +7,7 @@ document/literal wrapped, namespace http://developer.intuit.com/. Must not impor
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from spyne import Application, ServiceBase, Unicode, rpc
@@ -17,7 +16,6 @@ from spyne.model.primitive import Integer32
 from spyne.protocol.soap import Soap11
 from spyne.server.wsgi import WsgiApplication
 
-from .errors import QbwcServerError
 from .sync import messages
 from .sync.service import QbwcService
 
@@ -42,27 +40,16 @@ def _address(ctx: Any) -> str:
     return str(env.get("REMOTE_ADDR") or "unknown")
 
 
-@contextmanager
-def _answer_failures(operation: str, fallback: Callable[[], Any]) -> Iterator[list[Any]]:
-    """Turn unexpected errors into the operation's terminal answer, never a traceback to QBWC.
-
-    Yields a one-item list; on an exception its item is replaced by ``fallback()``.
-    """
-    box: list[Any] = [None]
-    try:
-        yield box
-    except QbwcServerError:
-        log.exception("QBWC %s failed", operation)
-        box[0] = fallback()
-    except Exception:
-        log.exception("unexpected error in QBWC %s", operation)
-        box[0] = fallback()
-
-
 def _call(operation: str, fallback: Any, fn: Callable[[], Any]) -> Any:
-    with _answer_failures(operation, lambda: fallback) as box:
-        box[0] = fn()
-    return box[0]
+    """The one translation point: any failure becomes the operation's terminal answer.
+
+    QBWC is never sent a traceback; the error is logged with its traceback instead.
+    """
+    try:
+        return fn()
+    except Exception:
+        log.exception("QBWC %s failed", operation)
+        return fallback
 
 
 class QBWebConnectorSvc(ServiceBase):

@@ -24,6 +24,20 @@ from .views import CompanyView, InstallationView, SessionView
 log = logging.getLogger(__name__)
 
 OPEN = "open"
+COMPANY_FIELDS = frozenset(
+    {
+        "password_hash",
+        "sync_requested_at",
+        "bound_company_file",
+        "bound_file_stamp",
+        "qb_product",
+        "qb_country",
+        "qbxml_version",
+        "last_success_at",
+        "last_error_at",
+        "last_error",
+    }
+)
 SESSION_FIELDS = frozenset(
     {
         "state",
@@ -116,6 +130,24 @@ class SqlStore:
         """Close every pooled connection."""
         self.engine.dispose()
 
+    def _update(
+        self, model: type[Any], row_id: int, allowed: frozenset[str], changes: Mapping[str, Any]
+    ) -> Any:
+        """Set some columns of one row; the row is returned still attached, for the view."""
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValueError(f"cannot update {model.__tablename__} fields {sorted(unknown)}")
+        with self._tx() as s:
+            row = s.get(model, row_id)
+            if row is None:
+                raise NotFoundError(f"no {model.__tablename__} with id {row_id}")
+            for key, value in changes.items():
+                setattr(row, key, value)
+            s.flush()
+            if model is Company:
+                row.firm  # load the firm inside the transaction for the view  # noqa: B018
+            return row
+
     # installation ----------------------------------------------------------------------------
     def get_installation(self) -> InstallationView | None:
         """The installation row, or None before ``qbtime init``."""
@@ -203,29 +235,7 @@ class SqlStore:
 
         :raises NotFoundError: no company has that id.
         """
-        allowed = {
-            "password_hash",
-            "sync_requested_at",
-            "bound_company_file",
-            "bound_file_stamp",
-            "qb_product",
-            "qb_country",
-            "qbxml_version",
-            "last_success_at",
-            "last_error_at",
-            "last_error",
-        }
-        unknown = set(changes) - allowed
-        if unknown:
-            raise ValueError(f"cannot update company fields {sorted(unknown)}")
-        with self._tx() as s:
-            row = s.get(Company, company_id)
-            if row is None:
-                raise NotFoundError(f"no company with id {company_id}")
-            for key, value in changes.items():
-                setattr(row, key, value)
-            s.flush()
-            return _company_view(row)
+        return _company_view(self._update(Company, company_id, COMPANY_FIELDS, changes))
 
     # login throttling ------------------------------------------------------------------------
     def count_login_failures(
@@ -336,17 +346,7 @@ class SqlStore:
 
     def update_session(self, session_id: int, **changes: Any) -> SessionView:
         """Change some columns of a session."""
-        unknown = set(changes) - SESSION_FIELDS
-        if unknown:
-            raise ValueError(f"cannot update session fields {sorted(unknown)}")
-        with self._tx() as s:
-            row = s.get(SyncSession, session_id)
-            if row is None:
-                raise NotFoundError(f"no session with id {session_id}")
-            for key, value in changes.items():
-                setattr(row, key, value)
-            s.flush()
-            return _session_view(row)
+        return _session_view(self._update(SyncSession, session_id, SESSION_FIELDS, changes))
 
     def list_sessions(self, company_id: int, *, limit: int = 50) -> list[SessionView]:
         """The company's most recent sessions, newest first."""
@@ -358,13 +358,3 @@ class SqlStore:
                 .limit(limit)
             )
             return [_session_view(r) for r in rows]
-
-    def expire_sessions(self, *, idle_since: datetime, now: datetime) -> int:
-        """Mark open sessions idle since before ``idle_since`` as expired; returns how many."""
-        with self._tx() as s:
-            result = s.execute(
-                update(SyncSession)
-                .where(SyncSession.state == OPEN, SyncSession.last_seen_at < idle_since)
-                .values(state="expired", ended_at=now, last_error="The session expired.")
-            )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]

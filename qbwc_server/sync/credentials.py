@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -33,8 +32,3 @@ def verify_password(stored_hash: str, password: str) -> bool:
 def hash_ticket(ticket: str) -> str:
     """The stored form of a session ticket: tickets carry 128 random bits, so SHA-256 suffices."""
     return hashlib.sha256(ticket.encode("utf-8", "replace")).hexdigest()
-
-
-def same_secret(a: str, b: str) -> bool:
-    """Constant-time string comparison."""
-    return hmac.compare_digest(a.encode(), b.encode())
