@@ -6,11 +6,13 @@ migrations in ``migrations/``, never by ``create_all``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -19,6 +21,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -91,6 +94,9 @@ class Company(Base):
     qb_country: Mapped[str | None] = mapped_column(String(8))
     qbxml_version: Mapped[str | None] = mapped_column(String(10))
     import_options: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    disabled_requests: Mapped[list[str]] = mapped_column(JSON, default=list)
+    first_sync_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    delete_confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     sync_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_success_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -155,3 +161,182 @@ class LoginFailure(Base):
         Index("ix_login_failure_username_at", "username", "at"),
         Index("ix_login_failure_address_at", "address", "at"),
     )
+
+
+class WorkItem(Base):
+    """One queued qbXML request of a company (DESIGN section 5).
+
+    ``spec`` holds the request's parameters and iterator state as JSON; the qbXML is rendered
+    at send time for the session's negotiated version. ``request_id`` is unique per send.
+    """
+
+    __tablename__ = "work_item"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sync_session.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(20))  # pending | sent | done | failed
+    spec: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    attempt: Mapped[int] = mapped_column(Integer, default=0)
+    request_id: Mapped[str | None] = mapped_column(String(50), unique=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_work_item_company_state", "company_id", "state", "position"),)
+
+
+class ListWatermark(Base):
+    """How far a list's incremental import has got, in QuickBooks' local wall-clock time."""
+
+    __tablename__ = "list_watermark"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
+    list_type: Mapped[str] = mapped_column(String(40))
+    modified_local: Mapped[str] = mapped_column(String(19))  # 2026-11-02T04:00:00, no offset
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (UniqueConstraint("company_id", "list_type"),)
+
+
+class SyncError(Base):
+    """One problem met during a sync: the qbXML code, the record it concerns and the fix."""
+
+    __tablename__ = "sync_error"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sync_session.id"), index=True)
+    work_item_id: Mapped[int | None] = mapped_column(ForeignKey("work_item.id"))
+    request_type: Mapped[str | None] = mapped_column(String(60))
+    status_code: Mapped[str | None] = mapped_column(String(20))  # qbXML statusCode or hresult
+    record_ref: Mapped[str | None] = mapped_column(String(300))
+    message: Mapped[str] = mapped_column(Text)
+    fix: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_sync_error_company_created", "company_id", "created_at"),)
+
+
+class ApiToken(Base):
+    """A bearer token for the REST API, limited to one company; only its hash is kept."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class _ListColumns:
+    """Columns every list imported from QuickBooks has (DESIGN section 3)."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
+    qb_list_id: Mapped[str | None] = mapped_column(String(40))
+    edit_sequence: Mapped[str | None] = mapped_column(String(20))
+    qb_time_modified: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    name: Mapped[str] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    deleted_in_qb: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class _TreeColumns(_ListColumns):
+    """Lists with sub-records linked by ParentRef (customers/jobs, classes, service items)."""
+
+    full_name: Mapped[str] = mapped_column(String(500))
+    parent_list_id: Mapped[str | None] = mapped_column(String(40))
+    sublevel: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TeamMember(_ListColumns, Base):
+    """A person whose time is tracked: a QuickBooks employee or vendor, or a local user."""
+
+    __tablename__ = "team_member"
+    qb_role: Mapped[str | None] = mapped_column(String(10))  # employee | vendor | None (local)
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    uses_time_data_for_paychecks: Mapped[bool | None] = mapped_column(Boolean)
+    payroll_earnings: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+
+    __table_args__ = (UniqueConstraint("company_id", "qb_list_id"),)
+
+
+class Customer(_TreeColumns, Base):
+    """A customer or job (one tree: ``parent_id``), imported or created locally."""
+
+    __tablename__ = "customer"
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
+    company_name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    job_status: Mapped[str | None] = mapped_column(String(20))
+    is_job: Mapped[bool] = mapped_column(Boolean, default=False)
+    assigned_to_all: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        UniqueConstraint("company_id", "qb_list_id"),
+        Index("ix_customer_company_parent", "company_id", "parent_list_id"),
+    )
+
+
+class ServiceItem(_TreeColumns, Base):
+    """A service item (what work was done)."""
+
+    __tablename__ = "service_item"
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("service_item.id"))
+    description: Mapped[str | None] = mapped_column(Text)
+    price: Mapped[str | None] = mapped_column(String(30))
+
+    __table_args__ = (UniqueConstraint("company_id", "qb_list_id"),)
+
+
+class QbClass(_TreeColumns, Base):
+    """A QuickBooks class (class tracking)."""
+
+    __tablename__ = "qb_class"
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("qb_class.id"))
+
+    __table_args__ = (UniqueConstraint("company_id", "qb_list_id"),)
+
+
+class PayrollItem(_ListColumns, Base):
+    """A payroll wage item (hourly regular, overtime, salary ...)."""
+
+    __tablename__ = "payroll_item"
+    wage_type: Mapped[str | None] = mapped_column(String(30))
+
+    __table_args__ = (UniqueConstraint("company_id", "qb_list_id"),)
+
+
+class TimeEntry(Base):
+    """Time worked by a team member; exported to QuickBooks once approved (DESIGN section 7)."""
+
+    __tablename__ = "time_entry"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
+    uuid: Mapped[str] = mapped_column(String(38), unique=True)
+    team_member_id: Mapped[int] = mapped_column(ForeignKey("team_member.id"), index=True)
+    work_date: Mapped[date] = mapped_column(Date)
+    duration_seconds: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
+    service_item_id: Mapped[int | None] = mapped_column(ForeignKey("service_item.id"))
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("qb_class.id"))
+    hour_type: Mapped[str] = mapped_column(String(40), default="regular")
+    notes: Mapped[str | None] = mapped_column(Text)
+    billable: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[str] = mapped_column(String(20), default="draft")
+    export_state: Mapped[str] = mapped_column(String(20), default="pending")
+    qb_txn_id: Mapped[str | None] = mapped_column(String(40))
+    qb_edit_sequence: Mapped[str | None] = mapped_column(String(20))
+    export_error: Mapped[str | None] = mapped_column(Text)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (Index("ix_time_entry_company_state", "company_id", "state"),)

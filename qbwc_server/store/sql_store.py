@@ -6,18 +6,18 @@ Callers get plain records (``views.py``); SQLAlchemy errors leave this module as
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
 
 from ..errors import ConfigurationError, NotFoundError, StoreError
-from .engine import make_session_factory
+from ._base import StoreBase
+from ._lists import ListsMixin
+from ._queue import QueueMixin
+from ._reads import ReadsMixin
 from .models import Company, Firm, Installation, LoginFailure, SyncSession
 from .views import CompanyView, InstallationView, SessionView
 
@@ -36,6 +36,10 @@ COMPANY_FIELDS = frozenset(
         "last_success_at",
         "last_error_at",
         "last_error",
+        "import_options",
+        "disabled_requests",
+        "first_sync_at",
+        "delete_confirmed_at",
     }
 )
 SESSION_FIELDS = frozenset(
@@ -60,15 +64,6 @@ SESSION_FIELDS = frozenset(
 )
 
 
-@contextmanager
-def map_store_errors() -> Iterator[None]:
-    """Translate SQLAlchemy errors into StoreError (the store's one seam)."""
-    try:
-        yield
-    except SQLAlchemyError as exc:
-        raise StoreError(f"database error: {type(exc).__name__}") from exc
-
-
 def _company_view(row: Company) -> CompanyView:
     return CompanyView(
         id=row.id,
@@ -87,6 +82,10 @@ def _company_view(row: Company) -> CompanyView:
         last_error_at=row.last_error_at,
         last_error=row.last_error,
         created_at=row.created_at,
+        import_options=dict(row.import_options or {}),
+        disabled_requests=tuple(row.disabled_requests or ()),
+        first_sync_at=row.first_sync_at,
+        delete_confirmed_at=row.delete_confirmed_at,
     )
 
 
@@ -114,21 +113,12 @@ def _session_view(row: SyncSession) -> SessionView:
     )
 
 
-class SqlStore:
-    """The store on a SQLAlchemy engine (SQLite or PostgreSQL)."""
+class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
+    """The store on a SQLAlchemy engine (SQLite or PostgreSQL).
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._sessions = make_session_factory(engine)
-
-    @contextmanager
-    def _tx(self) -> Iterator[Session]:
-        with map_store_errors(), self._sessions.begin() as session:
-            yield session
-
-    def dispose(self) -> None:
-        """Close every pooled connection."""
-        self.engine.dispose()
+    Companies, sessions and logins are here; lists, the work queue and the API's reads live in
+    the mixins (``_lists.py``, ``_queue.py``, ``_reads.py``).
+    """
 
     def _update(
         self, model: type[Any], row_id: int, allowed: frozenset[str], changes: Mapping[str, Any]
@@ -198,6 +188,7 @@ class SqlStore:
                     password_hash=password_hash,
                     file_id=file_id,
                     import_options={},
+                    disabled_requests=[],
                     created_at=now,
                 )
                 s.add(row)

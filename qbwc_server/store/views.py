@@ -30,6 +30,10 @@ class CompanyView:
     last_error_at: datetime | None
     last_error: str | None
     created_at: datetime
+    import_options: dict[str, object] = field(default_factory=dict)
+    disabled_requests: tuple[str, ...] = ()
+    first_sync_at: datetime | None = None
+    delete_confirmed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
