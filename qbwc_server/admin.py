@@ -3,17 +3,39 @@
 from __future__ import annotations
 
 import re
+import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+
+from mappings import (
+    ImportOptions,
+    OptionsError,
+    change_options,
+    options_from_dict,
+    options_to_dict,
+)
 
 from .clock import Clock
 from .errors import ConfigurationError
 from .qwc import QwcValues, braced_guid, render_qwc
 from .settings import Settings, new_secret_key
-from .store import CompanyView, InstallationView, SqlStore
+from .store import (
+    ApiTokenView,
+    CompanyView,
+    InstallationView,
+    ListCounts,
+    ListName,
+    SessionRecord,
+    SqlStore,
+)
 from .sync import credentials
 
 USERNAME_MAX = 40
+API_TOKEN_PREFIX = "qbt_"
+API_TOKEN_LABEL_MAX = 100
+DELETE_WORD = "delete"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,3 +143,143 @@ def company_qwc(store: SqlStore, settings: Settings, company_id: int, app_url: s
             run_every_n_minutes=settings.run_every_n_minutes,
         )
     )
+
+
+# API tokens ----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class NewApiToken:
+    """A created API token; the token is shown this once, only its SHA-256 hash is stored."""
+
+    token: str
+    view: ApiTokenView
+
+
+def create_api_token(
+    store: SqlStore, clock: Clock, company_id: int, *, label: str | None = None
+) -> NewApiToken:
+    """Make a bearer token for the company's REST API (256 random bits, prefixed ``qbt_``).
+
+    :raises ConfigurationError: the label is longer than 100 characters.
+    :raises NotFoundError: no company has that id.
+    """
+    label = " ".join(label.split()) if label else None
+    if label and len(label) > API_TOKEN_LABEL_MAX:
+        raise ConfigurationError(f"a token label is at most {API_TOKEN_LABEL_MAX} characters")
+    token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    view = store.create_api_token(
+        company_id=company_id,
+        token_hash=credentials.hash_ticket(token),
+        label=label or None,
+        now=clock.now(),
+    )
+    return NewApiToken(token=token, view=view)
+
+
+# company details and options -----------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class CompanyDetails:
+    """Everything ``qbtime company show`` prints."""
+
+    company: CompanyView
+    options: ImportOptions
+    counts: dict[ListName, ListCounts]
+    last_session: SessionRecord | None
+
+
+def _options(company: CompanyView) -> ImportOptions:
+    try:
+        return options_from_dict(company.import_options)
+    except OptionsError as exc:
+        raise ConfigurationError(
+            f"company {company.id} has unreadable import options: {exc}"
+        ) from exc
+
+
+def company_details(store: SqlStore, company_id: int) -> CompanyDetails:
+    """The company, its import options, per-list counts and its last sync session.
+
+    :raises NotFoundError: no company has that id.
+    """
+    company = store.get_company(company_id)
+    sessions = store.list_sync_sessions(company_id, limit=1)
+    return CompanyDetails(
+        company=company,
+        options=_options(company),
+        counts=store.company_counts(company_id),
+        last_session=sessions.rows[0] if sessions.rows else None,
+    )
+
+
+def import_options(store: SqlStore, company_id: int) -> ImportOptions:
+    """The company's import options (defaults for those never set).
+
+    :raises NotFoundError: no company has that id.
+    """
+    return _options(store.get_company(company_id))
+
+
+def set_import_options(
+    store: SqlStore, company_id: int, changes: Mapping[str, str]
+) -> ImportOptions:
+    """Validate and save option changes typed by an admin (``{"billable": "require"}``).
+
+    :raises ConfigurationError: an unknown option, a bad value, or a change to an option that is
+        fixed after the first sync (nothing is saved then).
+    :raises NotFoundError: no company has that id.
+    """
+
+    def change(current: Mapping[str, object], first_sync_done: bool) -> dict[str, object]:
+        try:
+            opts = change_options(
+                options_from_dict(current), changes, first_sync_done=first_sync_done
+            )
+        except OptionsError as exc:
+            raise ConfigurationError(_option_message(exc)) from exc
+        return options_to_dict(opts)
+
+    return options_from_dict(store.change_import_options(company_id, change))
+
+
+def _option_message(exc: OptionsError) -> str:
+    """``import-customers-jobs: fixed after the first sync``: the option as the CLI spells it."""
+    text = str(exc).removeprefix(f"{exc.option}: ")
+    return f"{exc.option.replace('_', '-')}: {text}; nothing changed"
+
+
+# first sync and binding ----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class FirstSyncConfirmation:
+    """The outcome of :func:`confirm_first_sync`: ``state`` and the time it concerns."""
+
+    state: str  # confirmed | already_confirmed | first_sync_done
+    at: datetime | None
+
+
+def confirm_first_sync(
+    store: SqlStore, clock: Clock, company_id: int, typed: str
+) -> FirstSyncConfirmation:
+    """Let the first sync remove local customers/jobs QuickBooks does not know.
+
+    :param typed: what the admin typed; it must be the word ``delete`` (case and surrounding
+        spaces do not matter).
+    :raises ConfigurationError: another word was typed (nothing changes).
+    :raises NotFoundError: no company has that id.
+    """
+    if typed.strip().lower() != DELETE_WORD:
+        raise ConfigurationError(
+            f"type the word {DELETE_WORD!r} to confirm (got {typed.strip()[:20]!r}); nothing changed"
+        )
+    state, at = store.confirm_first_sync_delete(company_id, now=clock.now())
+    return FirstSyncConfirmation(state=state, at=at)
+
+
+def unbind_company(store: SqlStore, company_id: int) -> str | None:
+    """Forget the company file the company is bound to; returns that file's path (or None).
+
+    The next session binds whatever company file it connects with.
+
+    :raises NotFoundError: no company has that id.
+    """
+    before = store.get_company(company_id)
+    store.update_company(company_id, bound_company_file=None, bound_file_stamp=None)
+    return before.bound_company_file

@@ -9,16 +9,19 @@ import functools
 import json
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from mappings import describe_options, options_to_dict
+
 from . import __version__, admin
 from .clock import SystemClock
-from .errors import QbwcServerError
+from .errors import ConfigurationError, QbwcServerError
 from .settings import Settings, load_settings
-from .store import CompanyView, SqlStore, make_engine, upgrade_schema
+from .store import CompanyView, SqlStore, make_engine, to_json, upgrade_schema
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,6 +35,12 @@ def _errors_as_one_line(fn: F) -> F:
             raise click.ClickException(str(exc)) from exc
 
     return wrapper  # type: ignore[return-value]
+
+
+class BadInputError(click.ClickException):
+    """Input the command cannot take (a wrong confirmation word): one line, exit status 2."""
+
+    exit_code = 2
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -201,6 +210,222 @@ def company_password(ctx: click.Context, company_id: int) -> None:
     click.echo(password)
     click.echo(
         "Type the new password into the Web Connector; the old one no longer works.", err=True
+    )
+
+
+@company.command("token")
+@click.argument("company_id", type=int)
+@click.option("--label", default=None, help="What the token is for (shown in listings).")
+@click.pass_context
+@_errors_as_one_line
+def company_token(ctx: click.Context, company_id: int, label: str | None) -> None:
+    """Create a REST API token for the company (shown once)."""
+    created = admin.create_api_token(_store(ctx), SystemClock(), company_id, label=label)
+    click.echo(created.token)
+    click.echo(
+        f"API token {created.view.id} for company {company_id}: it is shown only now and cannot "
+        "be shown again (only its hash is stored). Send it as `Authorization: Bearer <token>`.",
+        err=True,
+    )
+
+
+def _when(value: datetime | None, never: str = "never") -> str:
+    return value.isoformat(timespec="seconds") if value else never
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _show_json(details: admin.CompanyDetails) -> dict[str, Any]:
+    c = details.company
+    return {
+        **_company_json(c),
+        "qb_product": c.qb_product,
+        "qb_country": c.qb_country,
+        "qbxml_version": c.qbxml_version,
+        "first_sync_at": _iso(c.first_sync_at),
+        "delete_confirmed_at": _iso(c.delete_confirmed_at),
+        "last_error_at": _iso(c.last_error_at),
+        "created_at": c.created_at.isoformat(),
+        "import_options": options_to_dict(details.options),
+        "counts": to_json(details.counts),
+        "last_session": to_json(details.last_session),
+    }
+
+
+def _first_sync_line(c: CompanyView) -> str:
+    if c.first_sync_at:
+        return f"done {_when(c.first_sync_at)}"
+    if c.delete_confirmed_at:
+        return f"not yet; removals confirmed {_when(c.delete_confirmed_at)}"
+    return f"not yet; waiting for `qbtime company confirm-first-sync {c.id} --type delete`"
+
+
+def _echo_show(details: admin.CompanyDetails) -> None:
+    c = details.company
+    product = ", ".join(
+        p
+        for p in (
+            c.qb_product,
+            c.qb_country and f"country {c.qb_country}",
+            c.qbxml_version and f"qbXML {c.qbxml_version}",
+        )
+        if p
+    )
+    rows = [
+        ("name", c.name),
+        ("firm", c.firm_name or "-"),
+        ("username", c.qbwc_username),
+        ("file_id", c.file_id),
+        ("company file", c.bound_company_file or "not bound yet (the next session binds it)"),
+        ("QuickBooks", product or "not seen yet"),
+        ("first sync", _first_sync_line(c)),
+        ("last success", _when(c.last_success_at)),
+        ("last error", f"{_when(c.last_error_at)}: {c.last_error}" if c.last_error else "-"),
+        ("sync requested", _when(c.sync_requested_at, never="no")),
+    ]
+    click.echo(f"company {c.id}")
+    for label, value in rows:
+        click.echo(f"  {label + ':':<16}{value}")
+    click.echo("import options:")
+    for name, text in describe_options(details.options):
+        click.echo(f"  {name + ':':<26}{text}")
+    click.echo(f"lists:            {'total':>8}{'active':>8}{'archived':>10}{'deleted_in_qb':>15}")
+    for kind, n in details.counts.items():
+        click.echo(
+            f"  {kind.replace('_', ' '):<16}{n.total:>8}{n.active:>8}{n.archived:>10}"
+            f"{n.deleted_in_qb:>15}"
+        )
+        if n.parts:
+            click.echo("    " + ", ".join(f"{k} {v}" for k, v in n.parts.items()))
+    s = details.last_session
+    if s is None:
+        click.echo("last sync session: none yet")
+        return
+    click.echo(f"last sync session: {s.id}")
+    click.echo(f"  {'state:':<16}{s.state} ({s.progress}%, {s.done} of {s.planned} requests)")
+    click.echo(f"  {'started:':<16}{_when(s.started_at)}")
+    click.echo(f"  {'ended:':<16}{_when(s.ended_at, never='-')}")
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(s.counts.items())) or "-"
+    click.echo(f"  {'counts:':<16}{counts}")
+    click.echo(
+        f"  {'errors:':<16}{s.errors}" + (f" (last: {s.last_error})" if s.last_error else "")
+    )
+
+
+@company.command("show")
+@click.argument("company_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+@_errors_as_one_line
+def company_show(ctx: click.Context, company_id: int, as_json: bool) -> None:
+    """Show a company: settings, import options, list counts and its last sync session."""
+    details = admin.company_details(_store(ctx), company_id)
+    if as_json:
+        click.echo(json.dumps(_show_json(details), sort_keys=True))
+    else:
+        _echo_show(details)
+
+
+_YES_NO = "yes|no"
+_LEVEL = "off|show|require"
+_OPTION_FLAGS = (
+    (
+        "--archive-existing-users",
+        _YES_NO,
+        "First sync: archive local team members not in QuickBooks.",
+    ),
+    ("--import-customers-jobs", _YES_NO, "Import customers and jobs (fixed after the first sync)."),
+    (
+        "--assign-customers-to-all",
+        _YES_NO,
+        "Assign imported customers/jobs to every team member (fixed after the first sync).",
+    ),
+    ("--service-items", _LEVEL, "Import service items; show them on time, or require one."),
+    ("--billable", _LEVEL, "Show the billable flag on time, or require it."),
+    ("--classes", _LEVEL, "Import classes; show them on time, or require one."),
+    ("--import-vendors", _YES_NO, "Import vendors as team members."),
+    ("--export-time", _YES_NO, "Export approved time to QuickBooks."),
+)
+
+
+def _option_flags(fn: F) -> F:
+    for flag, metavar, help_text in reversed(_OPTION_FLAGS):
+        fn = click.option(flag, metavar=metavar, default=None, help=help_text)(fn)
+    return fn
+
+
+@company.command("options")
+@click.argument("company_id", type=int)
+@_option_flags
+@click.option("--json", "as_json", is_flag=True, help="Print the options as one JSON object.")
+@click.pass_context
+@_errors_as_one_line
+def company_options(
+    ctx: click.Context, company_id: int, as_json: bool, **values: str | None
+) -> None:
+    """Show the company's import options, or change those given (validated, then saved)."""
+    changes = {name: text for name, text in values.items() if text is not None}
+    store = _store(ctx)
+    if changes:
+        opts = admin.set_import_options(store, company_id, changes)
+    else:
+        opts = admin.import_options(store, company_id)
+    if as_json:
+        click.echo(json.dumps(options_to_dict(opts), sort_keys=True))
+        return
+    for name, text in describe_options(opts):
+        click.echo(f"{name + ':':<26}{text}")
+    if changes:
+        click.echo(f"saved {len(changes)} option(s) for company {company_id}", err=True)
+
+
+@company.command("confirm-first-sync")
+@click.argument("company_id", type=int)
+@click.option(
+    "--type",
+    "typed",
+    required=True,
+    metavar="WORD",
+    help="Type the word `delete` to confirm.",
+)
+@click.pass_context
+@_errors_as_one_line
+def company_confirm_first_sync(ctx: click.Context, company_id: int, typed: str) -> None:
+    """Allow the first sync to remove local customers/jobs that QuickBooks does not know."""
+    try:
+        done = admin.confirm_first_sync(_store(ctx), SystemClock(), company_id, typed)
+    except ConfigurationError as exc:
+        raise BadInputError(str(exc)) from exc
+    if done.state == "first_sync_done":
+        click.echo(
+            f"company {company_id} had its first sync on {_when(done.at)}: nothing to confirm"
+        )
+        return
+    if done.state == "already_confirmed":
+        click.echo(f"company {company_id}: already confirmed on {_when(done.at)}")
+        return
+    click.echo(
+        f"company {company_id}: confirmed. The first sync will remove the local customers and "
+        "jobs (projects) that QuickBooks does not know; those that time entries refer to are "
+        "archived instead, so no time is lost."
+    )
+
+
+@company.command("unbind")
+@click.argument("company_id", type=int)
+@click.pass_context
+@_errors_as_one_line
+def company_unbind(ctx: click.Context, company_id: int) -> None:
+    """Forget the company file the company is bound to; the next session binds its file."""
+    was = admin.unbind_company(_store(ctx), company_id)
+    if was is None:
+        click.echo(f"company {company_id} was not bound to a company file; nothing changed")
+        return
+    click.echo(
+        f"company {company_id} is no longer bound to {was}; the next session binds the company "
+        "file it connects with"
     )
 
 

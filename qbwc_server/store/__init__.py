@@ -13,14 +13,44 @@ from .sql_store import SqlStore as SqlStore
 from .views import CompanyView as CompanyView
 from .views import InstallationView as InstallationView
 from .views import SessionView as SessionView
+from .views_api import LIST_NAMES as LIST_NAMES
+from .views_api import ApiTokenView as ApiTokenView
+from .views_api import ClassRecord as ClassRecord
+from .views_api import CustomerRecord as CustomerRecord
+from .views_api import ListCounts as ListCounts
+from .views_api import ListName as ListName
+from .views_api import ListRecord as ListRecord
+from .views_api import Page as Page
+from .views_api import PayrollItemRecord as PayrollItemRecord
+from .views_api import ServiceItemRecord as ServiceItemRecord
+from .views_api import SessionRecord as SessionRecord
+from .views_api import SyncErrorRecord as SyncErrorRecord
+from .views_api import TeamMemberRecord as TeamMemberRecord
+from .views_api import TreeRecord as TreeRecord
+from .views_api import to_json as to_json
 
 __all__ = [
+    "ApiTokenView",
+    "ClassRecord",
     "CompanyView",
+    "CustomerRecord",
     "InstallationView",
+    "LIST_NAMES",
+    "ListCounts",
+    "ListName",
+    "ListRecord",
+    "Page",
+    "PayrollItemRecord",
+    "ServiceItemRecord",
+    "SessionRecord",
     "SessionView",
     "SqlStore",
+    "SyncErrorRecord",
+    "TeamMemberRecord",
+    "TreeRecord",
     "current_revision",
     "head_revision",
     "make_engine",
+    "to_json",
     "upgrade_schema",
 ]
