@@ -191,6 +191,9 @@ class CompanyFactory:
         created = admin.add_company(self.store, self.clock, name, **kw)  # type: ignore[arg-type]
         if due:
             admin.request_sync(self.store, self.clock, created.company.id)
+        else:  # synced a moment ago: nothing is due until the scheduler interval elapses
+            now = self.clock.now()
+            self.store.update_company(created.company.id, first_sync_at=now, last_success_at=now)
         return created
 
 

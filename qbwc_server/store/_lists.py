@@ -1,9 +1,318 @@
-"""Lists imported from QuickBooks: batched lookups and upserts (DESIGN sections 6 and 12)."""
+"""Lists imported from QuickBooks: batched lookups and upserts (DESIGN sections 6 and 12).
+
+The sync engine asks for what the store has (``lookup_list_rows``), lets ``mappings`` plan the
+changes, and hands the plan back (``apply_list_plan``): one SELECT, one executemany INSERT and
+one executemany UPDATE per batch, whatever the batch size.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import delete, exists, func, insert, select, update
+from sqlalchemy.orm import aliased
+
+from mappings import ListPlan, ListRow, LocalItem, LocalRow
+
 from ._base import StoreBase
+from .models import Customer, PayrollItem, QbClass, ServiceItem, TeamMember, TimeEntry
+
+MODELS: dict[str, Any] = {
+    "team_member": TeamMember,
+    "customer": Customer,
+    "service_item": ServiceItem,
+    "qb_class": QbClass,
+    "payroll_item": PayrollItem,
+}
+TREE_KINDS = frozenset({"customer", "service_item", "qb_class"})
+CHUNK = 500  # ids per IN (...) list
+
+
+def _model(kind: str) -> Any:
+    try:
+        return MODELS[kind]
+    except KeyError:
+        raise ValueError(f"unknown list kind {kind!r}") from None
+
+
+def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _json_earnings(earnings: Iterable[Sequence[object]]) -> list[dict[str, object]]:
+    keys = ("payroll_item_list_id", "payroll_item_name", "rate", "rate_percent")
+    return [dict(zip(keys, line, strict=True)) for line in earnings]
+
+
+def _columns(kind: str, row: ListRow, now: datetime) -> dict[str, Any]:
+    """The store columns of one QuickBooks row (inactive rows are archived)."""
+    cols: dict[str, Any] = {
+        "qb_list_id": row.qb_list_id,
+        "edit_sequence": row.edit_sequence,
+        "qb_time_modified": row.qb_time_modified,
+        "name": row.name[:200],
+        "is_active": row.is_active,
+        "archived": not row.is_active,
+        "deleted_in_qb": False,
+        "updated_at": now,
+    }
+    if kind in TREE_KINDS:
+        cols.update(
+            full_name=row.full_name[:500],
+            parent_list_id=row.parent_list_id,
+            sublevel=row.sublevel,
+            parent_id=None,  # resolved from parent_list_id by _link_parents
+        )
+    values = dict(row.values)
+    if "payroll_earnings" in values:
+        values["payroll_earnings"] = _json_earnings(values["payroll_earnings"])  # type: ignore[arg-type]
+    cols.update(values)
+    return cols
+
+
+def _local_row(kind: str, row: Any) -> LocalRow:
+    person = kind == "team_member"
+    return LocalRow(
+        local_id=row.id,
+        qb_list_id=row.qb_list_id,
+        edit_sequence=row.edit_sequence,
+        is_active=row.is_active,
+        archived=row.archived,
+        deleted_in_qb=row.deleted_in_qb,
+        first_name=row.first_name if person else None,
+        last_name=row.last_name if person else None,
+        email=row.email if person else None,
+    )
 
 
 class ListsMixin(StoreBase):
     """Team members, customers/jobs, service items, classes and payroll items."""
+
+    def lookup_list_rows(
+        self, company_id: int, kind: str, list_ids: Sequence[str]
+    ) -> dict[str, LocalRow]:
+        """What the store has for these QuickBooks ListIDs, by ListID."""
+        model = _model(kind)
+        found: dict[str, LocalRow] = {}
+        with self._tx() as s:
+            for chunk in _chunks(sorted(set(list_ids))):
+                rows = s.scalars(
+                    select(model).where(model.company_id == company_id, model.qb_list_id.in_(chunk))
+                )
+                found.update({r.qb_list_id: _local_row(kind, r) for r in rows})
+        return found
+
+    def unlinked_team_members(self, company_id: int) -> list[LocalRow]:
+        """Local team members not linked to QuickBooks and not archived (link candidates)."""
+        with self._tx() as s:
+            rows = s.scalars(
+                select(TeamMember).where(
+                    TeamMember.company_id == company_id,
+                    TeamMember.qb_list_id.is_(None),
+                    TeamMember.archived.is_(False),
+                )
+            )
+            return [_local_row("team_member", r) for r in rows]
+
+    def apply_list_plan(
+        self, company_id: int, kind: str, plan: ListPlan, now: datetime, *, assign_to_all: bool
+    ) -> None:
+        """Write a reconcile plan in one transaction: batched inserts, updates and links."""
+        model = _model(kind)
+        with self._tx() as s:
+            if plan.inserts:
+                extra: dict[str, Any] = {"company_id": company_id, "created_at": now}
+                if kind == "customer":
+                    extra["assigned_to_all"] = assign_to_all
+                s.execute(
+                    insert(model), [{**_columns(kind, r, now), **extra} for r in plan.inserts]
+                )
+            changed = [*plan.updates, *plan.links]
+            if changed:
+                s.execute(update(model), [{"id": i, **_columns(kind, r, now)} for i, r in changed])
+            if kind in TREE_KINDS:
+                self._link_parents(s, model, company_id)
+
+    @staticmethod
+    def _link_parents(s: Any, model: Any, company_id: int) -> None:
+        """Point rows at their parent by ParentRef ListID, whatever order they arrived in."""
+        parent = aliased(model)
+        parent_id = (
+            select(parent.id)
+            .where(parent.company_id == model.company_id, parent.qb_list_id == model.parent_list_id)
+            .scalar_subquery()
+        )
+        s.execute(
+            update(model)
+            .where(
+                model.company_id == company_id,
+                model.parent_list_id.is_not(None),
+                model.parent_id.is_(None),
+            )
+            .values(parent_id=parent_id)
+            .execution_options(synchronize_session=False)
+        )
+
+    def mark_deleted_in_qb(
+        self, company_id: int, kind: str, list_ids: Sequence[str], now: datetime
+    ) -> int:
+        """Archive and flag rows deleted in QuickBooks (never hard-deleted); returns how many
+        changed."""
+        model = _model(kind)
+        changed = 0
+        with self._tx() as s:
+            for chunk in _chunks(sorted(set(list_ids))):
+                result = s.execute(
+                    update(model)
+                    .where(
+                        model.company_id == company_id,
+                        model.qb_list_id.in_(chunk),
+                        model.deleted_in_qb.is_(False),
+                    )
+                    .values(archived=True, is_active=False, deleted_in_qb=True, updated_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+                changed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return changed
+
+    # first sync ------------------------------------------------------------------------------
+    def local_unlinked_customers(self, company_id: int) -> list[LocalItem]:
+        """Local customers/projects QuickBooks does not know, and whether time refers to them."""
+        with self._tx() as s:
+            referenced = exists().where(TimeEntry.customer_id == Customer.id)
+            rows = s.execute(
+                select(Customer.id, referenced).where(
+                    Customer.company_id == company_id,
+                    Customer.qb_list_id.is_(None),
+                    Customer.archived.is_(False),
+                )
+            )
+            return [LocalItem(local_id=i, qb_list_id=None, referenced=bool(r)) for i, r in rows]
+
+    def remove_customers(
+        self, company_id: int, delete_ids: Sequence[int], archive_ids: Sequence[int], now: datetime
+    ) -> None:
+        """Delete local customers nothing refers to; archive the ones time entries refer to."""
+        with self._tx() as s:
+            if archive_ids:
+                s.execute(
+                    update(Customer)
+                    .where(Customer.company_id == company_id, Customer.id.in_(archive_ids))
+                    .values(archived=True, updated_at=now)
+                )
+            if delete_ids:
+                s.execute(
+                    update(Customer)
+                    .where(Customer.company_id == company_id, Customer.parent_id.in_(delete_ids))
+                    .values(parent_id=None)
+                )
+                s.execute(
+                    delete(Customer).where(
+                        Customer.company_id == company_id, Customer.id.in_(delete_ids)
+                    )
+                )
+
+    def archive_unlinked_team_members(self, company_id: int, now: datetime) -> int:
+        """Archive local team members not linked to QuickBooks (import option)."""
+        with self._tx() as s:
+            result = s.execute(
+                update(TeamMember)
+                .where(
+                    TeamMember.company_id == company_id,
+                    TeamMember.qb_list_id.is_(None),
+                    TeamMember.archived.is_(False),
+                )
+                .values(archived=True, updated_at=now)
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    # local records (created in the time-tracking service, before or besides QuickBooks) --------
+    def add_local_team_member(
+        self,
+        company_id: int,
+        *,
+        first_name: str,
+        last_name: str,
+        email: str | None,
+        now: datetime,
+    ) -> int:
+        """Create a team member that is not (yet) linked to QuickBooks; returns its id."""
+        with self._tx() as s:
+            row = TeamMember(
+                company_id=company_id,
+                name=f"{first_name} {last_name}".strip(),
+                first_name=first_name,
+                last_name=last_name,
+                email=email,
+                is_active=True,
+                archived=False,
+                deleted_in_qb=False,
+                payroll_earnings=[],
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(row)
+            s.flush()
+            return int(row.id)
+
+    def add_local_customer(
+        self, company_id: int, *, name: str, parent_id: int | None = None, now: datetime
+    ) -> int:
+        """Create a customer or project that QuickBooks does not know; returns its id."""
+        with self._tx() as s:
+            parent = s.get(Customer, parent_id) if parent_id else None
+            full_name = f"{parent.full_name}:{name}" if parent else name
+            row = Customer(
+                company_id=company_id,
+                name=name,
+                full_name=full_name,
+                parent_id=parent_id,
+                sublevel=(parent.sublevel + 1) if parent else 0,
+                is_job=parent is not None,
+                is_active=True,
+                archived=False,
+                deleted_in_qb=False,
+                assigned_to_all=False,
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(row)
+            s.flush()
+            return int(row.id)
+
+    def add_time_entry(
+        self,
+        company_id: int,
+        *,
+        team_member_id: int,
+        work_date: date,
+        duration_seconds: int,
+        customer_id: int | None = None,
+        now: datetime,
+    ) -> int:
+        """Record time worked (draft); returns its id."""
+        with self._tx() as s:
+            row = TimeEntry(
+                company_id=company_id,
+                uuid="{" + str(uuid4()).upper() + "}",
+                team_member_id=team_member_id,
+                work_date=work_date,
+                duration_seconds=duration_seconds,
+                customer_id=customer_id,
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(row)
+            s.flush()
+            return int(row.id)
+
+    def count_list_rows(self, company_id: int, kind: str) -> int:
+        """How many rows of a list the company has (archived included)."""
+        model = _model(kind)
+        with self._tx() as s:
+            query = select(func.count()).where(model.company_id == company_id)
+            return int(s.scalar(query) or 0)

@@ -42,9 +42,13 @@ class UtcDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value
+        from datetime import UTC
+
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
         from datetime import UTC
@@ -91,6 +95,7 @@ class Company(Base):
     bound_company_file: Mapped[str | None] = mapped_column(Text)
     bound_file_stamp: Mapped[str | None] = mapped_column(String(38))
     qb_product: Mapped[str | None] = mapped_column(String(200))
+    qb_company_name: Mapped[str | None] = mapped_column(String(200))
     qb_country: Mapped[str | None] = mapped_column(String(8))
     qbxml_version: Mapped[str | None] = mapped_column(String(10))
     import_options: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)

@@ -6,7 +6,7 @@ Callers get plain records (``views.py``); SQLAlchemy errors leave this module as
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from ._lists import ListsMixin
 from ._queue import QueueMixin
 from ._reads import ReadsMixin
 from .models import Company, Firm, Installation, LoginFailure, SyncSession
-from .views import CompanyView, InstallationView, SessionView
+from .views import CompanyView, InstallationView, NewWorkItem, SessionView
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ COMPANY_FIELDS = frozenset(
         "disabled_requests",
         "first_sync_at",
         "delete_confirmed_at",
+        "qb_company_name",
     }
 )
 SESSION_FIELDS = frozenset(
@@ -86,6 +87,7 @@ def _company_view(row: Company) -> CompanyView:
         disabled_requests=tuple(row.disabled_requests or ()),
         first_sync_at=row.first_sync_at,
         delete_confirmed_at=row.delete_confirmed_at,
+        qb_company_name=row.qb_company_name,
     )
 
 
@@ -276,13 +278,15 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
         address: str | None,
         sync_requested_at: datetime | None,
         state_data: Mapping[str, object],
-        planned: int,
+        plan: Sequence[NewWorkItem] = (),
     ) -> SessionView | None:
-        """Start a session unless the company has a live one (then None: answer ``busy``).
+        """Start a session with its planned work unless the company has a live one (then None:
+        answer ``busy``).
 
         Sessions idle since before ``live_since`` are marked expired first. The company row is
         locked (FOR UPDATE on PostgreSQL; BEGIN IMMEDIATE on SQLite) so two Web Connectors of
-        one company cannot both start.
+        one company cannot both start. Unfinished items of earlier sessions are retired and the
+        plan queued in the same transaction.
         """
         with self._tx() as s:
             company = s.scalars(
@@ -313,7 +317,7 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
                 started_at=now,
                 last_seen_at=now,
                 client_address=(address or "")[:64] or None,
-                planned=planned,
+                planned=len(plan),
                 done=0,
                 progress=0,
                 consecutive_hresults=0,
@@ -325,6 +329,7 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
             )
             s.add(row)
             s.flush()
+            self._plan_items(s, company_id, row.id, plan, now)
             return _session_view(row)
 
     def get_session(self, ticket_hash: str) -> SessionView | None:

@@ -34,6 +34,7 @@ class CompanyView:
     disabled_requests: tuple[str, ...] = ()
     first_sync_at: datetime | None = None
     delete_confirmed_at: datetime | None = None
+    qb_company_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,3 +58,28 @@ class SessionView:
     counts: dict[str, int] = field(default_factory=dict)
     state_data: dict[str, object] = field(default_factory=dict)
     sync_requested_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewWorkItem:
+    """A work item the planner wants queued: its kind, order and request parameters."""
+
+    kind: str
+    position: int
+    spec: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkItemView:
+    """One queued request (DESIGN section 5)."""
+
+    id: int
+    company_id: int
+    session_id: int | None
+    position: int
+    kind: str
+    state: str
+    attempt: int
+    request_id: str | None
+    error: str | None
+    spec: dict[str, object] = field(default_factory=dict)

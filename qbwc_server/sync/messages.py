@@ -32,6 +32,22 @@ CLIENT_OLD = (
     "W:This Web Connector (version {version}) is older than the recommended {recommended}. "
     "It should work, but please update it from Intuit."
 )
+FILE_MISMATCH = (
+    "This Web Connector opened the company file {got}, but this company is bound to {bound}. "
+    "Open {bound} in QuickBooks and run the update again; if the company file really moved, "
+    "an administrator can run `qbtime company unbind {company_id}` and sync again."
+)
+CONFIRM_DELETE = (
+    "The first sync is waiting for a confirmation: it will remove the {count} local "
+    "customers/projects that QuickBooks does not know (those with time entries are archived, "
+    "not deleted). An administrator confirms with `qbtime company confirm-first-sync "
+    "{company_id} --type delete` (or by typing delete on the company's setup page); then run "
+    "the update again."
+)
+SESSION_NOT_FINISHED = "The Web Connector closed the session before the update finished."
+SYNC_FAILED = (
+    "The update finished with {errors}; see the company's sync errors for the records and fixes."
+)
 INTERACTIVE_NOT_USED = "qbtime-sync does not use interactive mode; nothing to do."
 
 # (count key, singular, plural) in the order the summary lists them.
@@ -46,19 +62,19 @@ SUMMARY_PARTS = (
 )
 
 
-def _count(n: int, singular: str, plural: str) -> str:
+def plural(n: int, singular: str, plural: str) -> str:
     return f"{n} {singular if n == 1 else plural}"
 
 
 def summary_line(counts: Mapping[str, int], errors: int, *, product: str | None = None) -> str:
     """The closeConnection line: "Synced 12 employees, 40 customers/jobs; exported 3 time entries; 1 error"."""
-    synced = [_count(counts[k], s, p) for k, s, p in SUMMARY_PARTS if counts.get(k)]
+    synced = [plural(counts[k], s, p) for k, s, p in SUMMARY_PARTS if counts.get(k)]
     parts = []
     if synced:
         parts.append("Synced " + ", ".join(synced))
     if counts.get("exported"):
-        parts.append("exported " + _count(counts["exported"], "time entry", "time entries"))
+        parts.append("exported " + plural(counts["exported"], "time entry", "time entries"))
     if not parts:
-        parts.append(f"Connected to {product}; nothing to sync" if product else "Nothing to sync")
-    parts.append(_count(errors, "error", "errors") if errors else "no errors")
+        parts.append(f"Up to date with {product}" if product else "Up to date")
+    parts.append(plural(errors, "error", "errors") if errors else "no errors")
     return "; ".join(parts)

@@ -1,7 +1,7 @@
 """The QBWC callbacks as plain methods: the protocol rules of DESIGN section 4.
 
 ``soap.py`` translates SOAP to these calls and back; this module knows neither spyne nor Flask.
-The session's work list lives in the session row; the full work queue arrives with the sync engine.
+The work itself (planning, requests, importing answers) is ``engine.SyncEngine``'s.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from .. import __version__
 from ..clock import Clock, TicketSource
 from ..settings import Settings
 from . import credentials, messages
+from .engine import SyncEngine
 
 if TYPE_CHECKING:
     from ..store import CompanyView, SessionView, SqlStore
@@ -29,7 +30,6 @@ BUSY = "busy"
 DONE = "done"
 OPEN = "open"
 HRESULT_STOP_COUNT = 3
-MAX_QBXML = "16.0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +52,12 @@ def _version_tuple(text: str) -> tuple[int, ...] | None:
         return None
 
 
-def _items(session: SessionView) -> list[dict[str, str]]:
-    """A copy of the session's work list (kept as JSON in the session row)."""
-    raw = session.state_data.get("items", [])
-    return [dict(i) for i in raw] if isinstance(raw, list) else []
-
-
 def _prefix(ticket: str | None) -> str:
     return (ticket or "")[:8]
+
+
+def session_hash(ticket: str | None) -> str:
+    return credentials.hash_ticket(ticket or "")
 
 
 class QbwcService:
@@ -74,6 +72,7 @@ class QbwcService:
         self.tickets = tickets
         # Checked against for unknown users, so that they take as long as known ones.
         self._dummy_hash = credentials.hash_password(tickets.new_ticket())
+        self.engine = SyncEngine(store=store, settings=settings, clock=clock)
 
     @property
     def _ttl(self) -> timedelta:
@@ -133,7 +132,8 @@ class QbwcService:
             self.store.record_login_failure(username=username, address=address, now=now)
             return AuthAnswer(ticket, NOT_VALID_USER)
         self.store.clear_login_failures(username=username, address=address)
-        if company.sync_requested_at is None:
+        reason, state_data, plan = self.engine.plan(company, now)
+        if reason is None:
             return AuthAnswer(ticket, NO_WORK)
         session = self.store.open_session(
             company_id=company.id,
@@ -142,13 +142,19 @@ class QbwcService:
             live_since=now - self._ttl,
             address=address,
             sync_requested_at=company.sync_requested_at,
-            state_data={"items": [{"id": "host-1", "kind": "HostQuery", "status": "pending"}]},
-            planned=1,
+            state_data=state_data,
+            plan=plan,
         )
         if session is None:
             log.info("authenticate busy for company %s", company.id)
             return AuthAnswer(ticket, BUSY)
-        log.info("session %s opened for company %s", _prefix(ticket), company.id)
+        log.info(
+            "session %s opened for company %s (%s, %d requests planned)",
+            _prefix(ticket),
+            company.id,
+            reason,
+            len(plan),
+        )
         return AuthAnswer(ticket, company.bound_company_file or "")
 
     # session lookup --------------------------------------------------------------------------
@@ -173,32 +179,6 @@ class QbwcService:
         return messages.UNKNOWN_TICKET.format(minutes=self.settings.ticket_ttl_seconds // 60)
 
     # sendRequestXML --------------------------------------------------------------------------
-    def _negotiate(
-        self, session: SessionView, hcp: str, country: str, major: int, minor: int
-    ) -> str:
-        """Choose the qbXML version from the HCP response, else from what QBWC reported."""
-        reported = f"{major}.{minor}" if major > 0 else "13.0"
-        supported: list[str] = [reported]
-        product = None
-        if hcp.strip():
-            try:
-                for item in qbxml.iter_msgs_rs(hcp.encode("utf-8")):
-                    if isinstance(item, qbxml.Host):
-                        supported = list(item.supported_versions) or supported
-                        country = item.country or country
-                        product = item.product_name
-            except qbxml.QbxmlError as exc:
-                log.warning("session %s: unreadable HCP response: %s", session.id, exc)
-        try:
-            version = qbxml.choose_version(supported, country or "US", maximum=MAX_QBXML)
-        except ValueError:
-            version = qbxml.choose_version(["13.0"], "US", maximum=MAX_QBXML)
-        if product:
-            self.store.update_company(
-                session.company_id, qb_product=product, qb_country=country or None
-            )
-        return str(version)
-
     def send_request_xml(
         self,
         ticket: str | None,
@@ -212,30 +192,19 @@ class QbwcService:
         session = self._live_session(ticket)
         if session is None:
             return ""
-        now = self.clock.now()
-        changes: dict[str, object] = {"last_seen_at": now}
-        version = session.qbxml_version
-        if version is None:
-            version = self._negotiate(
-                session, hcp_response or "", country or "", major or 0, minor or 0
+        if session.qbxml_version is None:
+            refused = self.engine.start(
+                session,
+                hcp_response or "",
+                company_file or "",
+                country or "",
+                major or 0,
+                minor or 0,
             )
-            changes.update(
-                qbxml_version=version,
-                qbxml_country=(country or None),
-                company_file=company_file or None,
-                hcp_response=(hcp_response or "").encode("utf-8") or None,
-            )
-        items = _items(session)
-        nxt = next((i for i in items if i["status"] in ("pending", "sent")), None)
-        if nxt is None:
-            self.store.update_session(session.id, last_error=messages.NO_PENDING_WORK, **changes)
-            return ""
-        nxt["status"] = "sent"
-        changes["state_data"] = {**session.state_data, "items": items}
-        self.store.update_session(session.id, **changes)
-        request = qbxml.HostQuery(request_id=str(nxt["id"]))
-        log.info("session %s: sending %s (qbXML %s)", _prefix(ticket), nxt["kind"], version)
-        return qbxml.build_msgs_rq([request], version, on_error="continueOnError")
+            if refused is not None:
+                return ""
+            session = self.store.get_session(session_hash(ticket)) or session
+        return self.engine.next_request(session)
 
     # receiveResponseXML ----------------------------------------------------------------------
     def receive_response_xml(
@@ -246,80 +215,27 @@ class QbwcService:
         if session is None:
             return -1
         now = self.clock.now()
-        items = _items(session)
-        sent = [i for i in items if i["status"] == "sent"]
-        counts = dict(session.counts)
-        changes: dict[str, object] = {"last_seen_at": now}
-        errors = session.errors
-        consecutive = session.consecutive_hresults
         if hresult and hresult.strip():
-            info = qbxml.describe_hresult(hresult.strip())
-            text = messages.HRESULT_ERROR.format(
-                hresult=info.hresult, cause=info.cause, fix=info.fix
-            )
             log.warning("session %s: hresult %s (%s)", _prefix(ticket), hresult, message)
-            for item in sent:
-                item["status"] = "failed"
-            errors += 1 if sent else 0
-            consecutive += 1
-            changes["last_error"] = text
-            if consecutive >= HRESULT_STOP_COUNT:
+            progress, text = self.engine.take_hresult(session, hresult.strip(), message or "")
+            if session.consecutive_hresults + 1 >= HRESULT_STOP_COUNT:
+                info = qbxml.describe_hresult(hresult.strip())
                 last = messages.TOO_MANY_HRESULTS.format(
                     hresult=info.hresult, cause=info.cause, fix=info.fix
                 )
-                self.store.update_session(
-                    session.id,
-                    state="failed",
-                    ended_at=now,
-                    last_error=last,
-                    errors=errors,
-                    consecutive_hresults=consecutive,
-                    state_data={**session.state_data, "items": items},
-                )
+                self.store.update_session(session.id, state="failed", ended_at=now, last_error=last)
                 self.store.update_company(session.company_id, last_error=last, last_error_at=now)
                 return -1
-        else:
-            try:
-                received = self._read_response(response or "", counts)
-            except qbxml.QbxmlError as exc:
-                text = messages.BAD_RESPONSE.format(detail=str(exc))
-                log.warning("session %s: unreadable response: %s", _prefix(ticket), exc)
-                self.store.update_session(
-                    session.id, last_error=text, errors=errors + 1, last_seen_at=now
-                )
-                return -1
-            consecutive = 0
-            for item in sent:
-                if item["id"] in received:
-                    item["status"] = "done"
-        finished = sum(1 for i in items if i["status"] in ("done", "failed"))
-        planned = max(len(items), 1)
-        progress = max(session.progress, (100 * finished) // planned)
-        if finished < len(items):
-            progress = min(progress, 99)
-        changes.update(
-            state_data={**session.state_data, "items": items},
-            done=finished,
-            progress=progress,
-            counts=counts,
-            errors=errors,
-            consecutive_hresults=consecutive,
-        )
-        self.store.update_session(session.id, **changes)
-        return progress
-
-    def _read_response(self, response: str, counts: dict[str, int]) -> set[str]:
-        """Stream the response; returns the requestIDs it answers."""
-        answered: set[str] = set()
-        for item in qbxml.iter_msgs_rs(
-            response.encode("utf-8"), max_bytes=self.settings.max_body_bytes
-        ):
-            if isinstance(item, qbxml.ResponseStatus):
-                if item.request_id:
-                    answered.add(item.request_id)
-            elif isinstance(item, qbxml.Host):
-                counts["host"] = counts.get("host", 0) + 1
-        return answered
+            return progress
+        try:
+            return self.engine.take_response(session, response or "")
+        except qbxml.QbxmlError as exc:
+            text = messages.BAD_RESPONSE.format(detail=str(exc))
+            log.warning("session %s: unreadable response: %s", _prefix(ticket), exc)
+            self.store.update_session(
+                session.id, last_error=text, errors=session.errors + 1, last_seen_at=now
+            )
+            return -1
 
     # connectionError / getLastError / closeConnection ---------------------------------------
     def connection_error(self, ticket: str | None, hresult: str | None, message: str | None) -> str:
@@ -342,6 +258,17 @@ class QbwcService:
             errors=session.errors + 1,
         )
         self.store.update_company(session.company_id, last_error=text, last_error_at=now)
+        self.store.record_sync_error(
+            company_id=session.company_id,
+            session_id=session.id,
+            work_item_id=None,
+            request_type="connectionError",
+            status_code=info.hresult,
+            record_ref=None,
+            message=message or info.cause,
+            fix=info.fix,
+            now=now,
+        )
         return DONE
 
     def get_last_error(self, ticket: str | None) -> str:
@@ -360,21 +287,20 @@ class QbwcService:
             return messages.UNKNOWN_TICKET_CLOSE
         company = self.store.get_company(session.company_id)
         line = messages.summary_line(session.counts, session.errors, product=company.qb_product)
+        blocked = session.state_data.get("blocked")
+        if isinstance(blocked, str):
+            line = blocked
         if session.state != OPEN:
             return line
         now = self.clock.now()
-        complete = all(i["status"] in ("done", "failed") for i in _items(session))
+        complete = bool(session.state_data.get("completed")) and not blocked
         state = "finished" if complete else "failed"
         self.store.update_session(session.id, state=state, ended_at=now, last_seen_at=now)
-        if complete:
-            changes: dict[str, object] = {"last_success_at": now}
-            if company.sync_requested_at == session.sync_requested_at:
-                changes["sync_requested_at"] = None
-            self.store.update_company(session.company_id, **changes)
-        else:
-            text = "The Web Connector closed the session before the update finished."
+        if not complete:
+            text = blocked if isinstance(blocked, str) else messages.SESSION_NOT_FINISHED
             self.store.update_company(session.company_id, last_error=text, last_error_at=now)
-            line = f"{line}; update not finished, it resumes next time"
+            if not blocked:
+                line = f"{line}; update not finished, it resumes next time"
         log.info("session %s closed: %s", _prefix(ticket), line)
         return line
 

@@ -61,3 +61,22 @@ def envelope(operation: str, **params: str | int) -> bytes:
         'xmlns:xsd="http://www.w3.org/2001/XMLSchema"><soap:Body>'
         f'<{operation} xmlns="{TNS}">{inner}</{operation}></soap:Body></soap:Envelope>'
     ).encode()
+
+
+def empty_answer(request_xml: str, *, body: str = "") -> tuple[str, str]:
+    """QuickBooks' "no match" answer (statusCode 1) to a one-request message set.
+
+    :returns: (the request's Rs element name, the response document); ``body`` goes inside it.
+    """
+    import qbxml
+
+    (spec,) = qbxml.parse_msgs_rq(request_xml.encode("utf-8")).requests
+    rs = spec.RQ_NAME[: -len("Rq")] + "Rs"
+    status = "0" if body else "1"
+    text = (
+        '<?xml version="1.0" ?><QBXML><QBXMLMsgsRs>'
+        f'<{rs} requestID="{spec.request_id}" statusCode="{status}" statusSeverity="Info" '
+        f'statusMessage="A query request did not find a matching object in QuickBooks">'
+        f"{body}</{rs}></QBXMLMsgsRs></QBXML>"
+    )
+    return rs, text

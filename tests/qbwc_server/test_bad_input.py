@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from qbwc_server.app import create_app
 from qbwc_server.store.models import Company, LoginFailure, SyncSession
 from qbwc_server.testing import serve_in_thread
-from tests.qbwc_server.conftest import envelope, post_envelope
+from tests.qbwc_server.conftest import empty_answer, envelope, post_envelope
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
@@ -93,23 +93,22 @@ def test_fifty_megabyte_response_goes_through(live_url: str, companies, sqlite_s
         strUserName=created.company.qbwc_username, strPassword=created.password
     )[0]
     request = qbwc.sendRequestXML(ticket, "", "", "US", 13, 0)
-    request_id = request.split('requestID="')[1].split('"')[0]
     # The whole qbXML answer is ONE text node of the SOAP envelope: over libxml2's 10 MB default.
-    host = (
-        "<HostRet><ProductName>QuickBooks Enterprise Solutions 24.0</ProductName>"
-        "<MajorVersion>24</MajorVersion><MinorVersion>0</MinorVersion><Country>US</Country></HostRet>"
+    item = (
+        "<PayrollItemWageRet><ListID>80000001-1793610000</ListID><TimeCreated>2026-01-05T09:00:00-05:00"
+        "</TimeCreated><TimeModified>2026-01-05T09:00:00-05:00</TimeModified><EditSequence>1793610000"
+        "</EditSequence><Name>Hourly Regular</Name><IsActive>true</IsActive>"
+        "<WageType>HourlyRegular</WageType></PayrollItemWageRet>"
     )
     pad = "".join(f"<UnknownPadding>{i:08d}{'p' * 160}</UnknownPadding>" for i in range(300_000))
-    response = (
-        '<?xml version="1.0" ?><QBXML><QBXMLMsgsRs>'
-        f'<HostQueryRs requestID="{request_id}" statusCode="0" statusSeverity="Info" statusMessage="Status OK">'
-        f"{host}{pad}</HostQueryRs></QBXMLMsgsRs></QBXML>"
-    )
+    rs, response = empty_answer(request, body=item + pad)
+    assert rs == "PayrollItemWageQueryRs"
     assert len(response) > 50 * 1024 * 1024
     body = envelope("receiveResponseXML", ticket=ticket, response=response, hresult="", message="")
     started = time.monotonic()
     answer = post_envelope(f"{live_url}/qbwc", body, "receiveResponseXML", timeout=120)
     assert answer.status_code == 200, answer.text[:500]
-    assert b"<tns:receiveResponseXMLResult>100</tns:receiveResponseXMLResult>" in answer.content
+    assert b"<tns:receiveResponseXMLResult>20</tns:receiveResponseXMLResult>" in answer.content
     assert time.monotonic() - started < 60
-    assert sqlite_store.list_sessions(created.company.id)[0].counts == {"host": 1}
+    counts = sqlite_store.list_sessions(created.company.id)[0].counts
+    assert counts == {"payroll_items": 1, "received": 1}

@@ -7,7 +7,7 @@ import pytest
 import requests
 from lxml import etree
 
-from tests.qbwc_server.conftest import TNS, zeep_service
+from tests.qbwc_server.conftest import TNS, empty_answer, zeep_service
 
 
 def test_full_session_through_reference_wsdl(reference_client, companies) -> None:
@@ -28,18 +28,17 @@ def test_full_session_through_reference_wsdl(reference_client, companies) -> Non
         qbXMLMajorVers=13,
         qbXMLMinorVers=0,
     )
-    assert request.startswith('<?xml version="1.0"') and "<HostQueryRq" in request
-    rq = etree.fromstring(request.encode())
-    request_id = rq.find("QBXMLMsgsRq/HostQueryRq").get("requestID")
-    response = (
-        '<?xml version="1.0" ?><QBXML><QBXMLMsgsRs>'
-        f'<HostQueryRs requestID="{request_id}" statusCode="0" statusSeverity="Info" statusMessage="Status OK">'
-        "<HostRet><ProductName>QuickBooks Pro 2014</ProductName><MajorVersion>24</MajorVersion>"
-        "<MinorVersion>0</MinorVersion><Country>US</Country>"
-        "<SupportedQBXMLVersion>13.0</SupportedQBXMLVersion><IsAutomaticLogin>false</IsAutomaticLogin>"
-        "<QBFileMode>SingleUser</QBFileMode></HostRet></HostQueryRs></QBXMLMsgsRs></QBXML>"
-    )
-    assert qbwc.receiveResponseXML(ticket=ticket, response=response, hresult="", message="") == 100
+    percentages = []
+    while True:
+        assert request.startswith('<?xml version="1.0"') and "QueryRq" in request
+        _, response = empty_answer(request)
+        percentages.append(
+            qbwc.receiveResponseXML(ticket=ticket, response=response, hresult="", message="")
+        )
+        if percentages[-1] == 100:
+            break
+        request = qbwc.sendRequestXML(ticket, "", "", "", 0, 0)
+    assert percentages == sorted(percentages) and len(percentages) > 1
     assert qbwc.getLastError(ticket=ticket)
     summary = qbwc.closeConnection(ticket=ticket)
     assert "no errors" in summary
@@ -96,8 +95,8 @@ def test_served_wsdl_client_calls_every_operation(served_client, companies) -> N
     ticket = c.authenticate(
         strUserName=created.company.qbwc_username, strPassword=created.password
     )[0]
-    assert "<HostQueryRq" in c.sendRequestXML(ticket, "", "", "US", 16, 0)
-    assert c.receiveResponseXML(ticket, "", "0x80040400", "parse error") == 100
+    assert "QueryRq" in c.sendRequestXML(ticket, "", "", "US", 16, 0)
+    assert 0 < c.receiveResponseXML(ticket, "", "0x80040400", "parse error") < 100
     assert "0x80040400" in c.getLastError(ticket)
     assert c.connectionError(ticket, "0x80040401", "Could not access QuickBooks.") == "done"
     assert c.closeConnection(ticket)

@@ -297,6 +297,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("disabled_requests", sa.JSON(), nullable=False, server_default="[]")
         )
+        batch_op.add_column(sa.Column("qb_company_name", sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column("first_sync_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(
             sa.Column("delete_confirmed_at", sa.DateTime(timezone=True), nullable=True)
@@ -307,6 +308,7 @@ def downgrade() -> None:
     with op.batch_alter_table("company", schema=None) as batch_op:
         batch_op.drop_column("delete_confirmed_at")
         batch_op.drop_column("first_sync_at")
+        batch_op.drop_column("qb_company_name")
         batch_op.drop_column("disabled_requests")
 
     with op.batch_alter_table("sync_error", schema=None) as batch_op:

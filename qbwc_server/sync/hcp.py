@@ -1,0 +1,90 @@
+"""The first sendRequestXML's ``strHCPResponse``: product, versions, company and FileID stamp.
+
+QBWC sends QuickBooks' answers to HostQuery, CompanyQuery (with our OwnerID's DataExt) and
+PreferencesQuery once per session (QBWC Programmer's Guide, "sendRequestXML"). Pure: text in,
+a record out; the binding rule compares it with what the company is bound to.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import qbxml
+
+from ..store.views import CompanyView
+from . import messages
+
+log = logging.getLogger(__name__)
+
+MAX_QBXML = "16.0"
+FALLBACK_VERSION = "13.0"
+FILE_ID = "FileID"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HostFacts:
+    """What the session learned about QuickBooks and the open company file."""
+
+    version: str
+    country: str | None
+    product: str | None
+    company_name: str | None
+    file_stamp: str | None
+
+
+def _guid_key(value: str | None) -> str:
+    return (value or "").strip().strip("{}").casefold()
+
+
+def read_hcp(hcp: str, *, owner_id: str, country: str, major: int, minor: int) -> HostFacts:
+    """Read the HCP response; fall back to what QBWC reported when it is empty or unreadable."""
+    reported = f"{major}.{minor}" if major > 0 else FALLBACK_VERSION
+    supported: list[str] = [reported]
+    product = company_name = stamp = None
+    if hcp.strip():
+        try:
+            for item in qbxml.iter_msgs_rs(hcp.encode("utf-8")):
+                if isinstance(item, qbxml.Host):
+                    supported = list(item.supported_versions) or supported
+                    country = item.country or country
+                    product = item.product_name
+                elif isinstance(item, qbxml.Company):
+                    company_name = item.company_name
+                    for ext in item.data_ext:
+                        if ext.name == FILE_ID and _guid_key(ext.owner_id) == _guid_key(owner_id):
+                            stamp = ext.value
+        except qbxml.QbxmlError as exc:
+            log.warning("unreadable HCP response: %s", exc)
+    try:
+        version = qbxml.choose_version(supported, country or "US", maximum=MAX_QBXML)
+    except ValueError:
+        version = qbxml.choose_version([FALLBACK_VERSION], "US", maximum=MAX_QBXML)
+    return HostFacts(
+        version=str(version),
+        country=country or None,
+        product=product,
+        company_name=company_name,
+        file_stamp=stamp,
+    )
+
+
+def binding_problem(company: CompanyView, company_file: str, stamp: str | None) -> str | None:
+    """The getLastError sentence when the open company file is not the bound one, else None.
+
+    The path must match (QuickBooks paths are case-insensitive) and so must the FileID stamp
+    when one was bound: a copy of the file under the bound path would carry another stamp only
+    if a different .qwc stamped it.
+    """
+    bound = company.bound_company_file
+    if not bound:
+        return None
+    same_path = company_file.strip().casefold() == bound.strip().casefold()
+    same_stamp = not company.bound_file_stamp or _guid_key(stamp) == _guid_key(
+        company.bound_file_stamp
+    )
+    if same_path and same_stamp:
+        return None
+    return messages.FILE_MISMATCH.format(
+        got=company_file or "(no file name given)", bound=bound, company_id=company.id
+    )

@@ -1,0 +1,110 @@
+"""The planner: is a company due, and which requests does its session send, in what order.
+
+Pure: it reads the company's record and options and returns decisions as data; the service
+writes the plan into the queue (DESIGN section 5). Imports no store or web code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import qbxml
+from mappings import ImportOptions
+
+from ..store.views import CompanyView, NewWorkItem
+
+DELETED = "deleted"
+# Slack so a Web Connector polling every N minutes is not refused for being a few seconds early.
+POLL_SLACK = timedelta(minutes=1)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListJob:
+    """One list the engine imports: its queue kind, mappings kind, query and ListDelType."""
+
+    kind: str
+    row_kind: str
+    query: type[qbxml.ListQuery]
+    del_type: str
+    optional: bool = False
+
+
+# Dependency order (DESIGN section 5): classes and payroll items before the employees whose
+# earnings refer to them, service items before time, customers and their jobs last.
+LIST_JOBS: tuple[ListJob, ...] = (
+    ListJob(kind="classes", row_kind="qb_class", query=qbxml.ClassQuery, del_type="Class"),
+    ListJob(
+        kind="payroll_items",
+        row_kind="payroll_item",
+        query=qbxml.PayrollItemWageQuery,
+        del_type="PayrollItemWage",
+        optional=True,
+    ),
+    ListJob(
+        kind="service_items",
+        row_kind="service_item",
+        query=qbxml.ItemServiceQuery,
+        del_type="ItemService",
+    ),
+    ListJob(
+        kind="employees", row_kind="team_member", query=qbxml.EmployeeQuery, del_type="Employee"
+    ),
+    ListJob(kind="vendors", row_kind="team_member", query=qbxml.VendorQuery, del_type="Vendor"),
+    ListJob(kind="customers", row_kind="customer", query=qbxml.CustomerQuery, del_type="Customer"),
+)
+JOBS_BY_KIND = {job.kind: job for job in LIST_JOBS}
+
+
+def due_reason(
+    company: CompanyView, *, now: datetime, every: timedelta, unfinished: bool
+) -> str | None:
+    """Why the company should sync now, or None when it has nothing to do."""
+    if company.first_sync_at is None:
+        return "first sync"
+    if company.sync_requested_at is not None:
+        return "sync requested"
+    if unfinished:
+        return "unfinished work"
+    if company.last_success_at is None or now - company.last_success_at >= every - POLL_SLACK:
+        return "scheduled"
+    return None
+
+
+def wanted_lists(
+    options: ImportOptions, *, country: str | None, disabled: tuple[str, ...]
+) -> list[str]:
+    """The lists this company imports, in dependency order."""
+    wanted = {
+        "classes": options.classes != "off",
+        # Payroll wage items exist in US editions only (qbXML On-Screen Reference).
+        "payroll_items": country in (None, "US"),
+        "service_items": options.service_items != "off",
+        "employees": True,
+        "vendors": options.import_vendors,
+        "customers": options.import_customers_jobs,
+    }
+    return [job.kind for job in LIST_JOBS if wanted[job.kind] and job.kind not in disabled]
+
+
+def plan_session(kinds: list[str]) -> list[NewWorkItem]:
+    """The session's work items: each list, then one ListDeletedQuery for the same types."""
+    items = [NewWorkItem(kind=k, position=10 * (n + 1)) for n, k in enumerate(kinds)]
+    types = sorted({JOBS_BY_KIND[k].del_type for k in kinds})
+    if types:
+        items.append(
+            NewWorkItem(kind=DELETED, position=10 * (len(kinds) + 1), spec={"types": types})
+        )
+    return items
+
+
+def needs_delete_confirmation(
+    company: CompanyView, options: ImportOptions, *, local_customers: int
+) -> bool:
+    """The first sync would remove local customers/projects and nobody has confirmed it."""
+    return (
+        company.first_sync_at is None
+        and options.import_customers_jobs
+        and company.delete_confirmed_at is None
+        and local_customers > 0
+    )

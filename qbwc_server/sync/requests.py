@@ -1,0 +1,59 @@
+"""Turn a queued work item into its qbXML request spec, at send time (DESIGN section 5).
+
+Incremental queries ask for ``ActiveStatus=All`` modified since the list's watermark minus an
+overlap, written as QuickBooks local time without an offset (QuickBooks reads the offset wrongly
+across DST; QBWC-NOTES A.3.5). Iterators exist only where the schema has them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import qbxml
+
+from ..store.views import WorkItemView
+from .planner import DELETED, JOBS_BY_KIND
+
+OVERLAP = timedelta(minutes=5)
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M:%S"
+
+
+def local_text(value: datetime) -> str:
+    """QuickBooks' wall-clock time of a TimeModified/TimeDeleted, as the watermark keeps it."""
+    return value.replace(tzinfo=None, microsecond=0).strftime(LOCAL_FORMAT)
+
+
+def since(watermark: str | None) -> datetime | None:
+    """The FromModifiedDate for a watermark: five minutes earlier, naive local time."""
+    if not watermark:
+        return None
+    return datetime.strptime(watermark, LOCAL_FORMAT) - OVERLAP
+
+
+def build_request(
+    item: WorkItemView, *, watermarks: dict[str, str], max_returned: int
+) -> qbxml.RequestSpec:
+    """The request for ``item`` (its ``request_id`` is the one just claimed)."""
+    request_id = item.request_id or str(item.id)
+    if item.kind == DELETED:
+        types = item.spec.get("types")
+        return qbxml.ListDeletedQuery(
+            request_id=request_id,
+            list_del_types=tuple(str(t) for t in types) if isinstance(types, list) else (),
+            from_deleted_date=since(watermarks.get(DELETED)),
+        )
+    job = JOBS_BY_KIND[item.kind]
+    iterator_id = item.spec.get("iterator_id")
+    paging: dict[str, object] = {}
+    if job.query.ITERATOR:
+        paging["max_returned"] = max_returned
+        if isinstance(iterator_id, str) and iterator_id:
+            paging.update(iterator="Continue", iterator_id=iterator_id)
+        else:
+            paging["iterator"] = "Start"
+    return job.query(  # type: ignore[return-value]
+        request_id=request_id,
+        active_status="All",
+        from_modified_date=since(watermarks.get(item.kind)),
+        **paging,  # type: ignore[arg-type]
+    )
