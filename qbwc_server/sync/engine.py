@@ -250,8 +250,14 @@ class SyncEngine:
             spec=outcome.spec or dict(item.spec),
             error=problem.message if problem else None,
         )
-        if outcome.state == DONE and outcome.watermark:
-            self.store.set_watermark(session.company_id, item.kind, outcome.watermark, now)
+        watermark = outcome.watermark
+        if outcome.state == DONE and item.kind == planner.DELETED:
+            # Sent last, so every TimeModified seen in this session is older than the query: a
+            # lower bound of QuickBooks' clock even when nothing was deleted.
+            seen = [i.spec.get("newest") for i in self.store.session_items(session.id)]
+            watermark = max([t for t in (watermark, *seen) if isinstance(t, str)], default=None)
+        if outcome.state == DONE and watermark:
+            self.store.set_watermark(session.company_id, item.kind, watermark, now)
         if outcome.disable:
             company = self.store.get_company(session.company_id)
             disabled = sorted({*company.disabled_requests, item.kind})
