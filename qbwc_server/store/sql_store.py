@@ -223,6 +223,15 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
             row = s.scalars(select(Company).where(Company.qbwc_username == username)).first()
             return _company_view(row) if row else None
 
+    def find_company_by_file_id(self, file_id: str) -> CompanyView | None:
+        """The company whose .qwc FileID is ``file_id`` (braces and case ignored), if any."""
+        key = file_id.strip().strip("{}").upper()
+        with self._tx() as s:
+            row = s.scalars(
+                select(Company).where(Company.file_id.in_([key, "{" + key + "}"]))
+            ).first()
+            return _company_view(row) if row else None
+
     def update_company(self, company_id: int, **changes: Any) -> CompanyView:
         """Change some columns of a company.
 

@@ -118,7 +118,17 @@ class SyncEngine:
                 if v
             },
         )
-        problem = binding_problem(company, company_file, facts.file_stamp)
+        owner_company = (
+            self.store.find_company_by_file_id(facts.file_stamp) if facts.file_stamp else None
+        )
+        problem = binding_problem(
+            company,
+            company_file,
+            facts.file_stamp,
+            stamp_owner=f"the company {owner_company.name!r} (id {owner_company.id})"
+            if owner_company
+            else None,
+        )
         if problem is not None:
             log.warning("session %s: company file mismatch for company %s", session.id, company.id)
             self._fail(session, problem, now)

@@ -69,22 +69,29 @@ def read_hcp(hcp: str, *, owner_id: str, country: str, major: int, minor: int) -
     )
 
 
-def binding_problem(company: CompanyView, company_file: str, stamp: str | None) -> str | None:
+def binding_problem(
+    company: CompanyView, company_file: str, stamp: str | None, *, stamp_owner: str | None = None
+) -> str | None:
     """The getLastError sentence when the open company file is not the bound one, else None.
 
     The path must match (QuickBooks paths are case-insensitive) and so must the FileID stamp
-    when one was bound: a copy of the file under the bound path would carry another stamp only
-    if a different .qwc stamped it.
+    when one was bound: an accountant who copies each client's file to one working path would
+    otherwise sync client B's file into client A.
+
+    :param stamp_owner: a description of the company whose FileID the open file carries.
     """
     bound = company.bound_company_file
     if not bound:
         return None
     same_path = company_file.strip().casefold() == bound.strip().casefold()
-    same_stamp = not company.bound_file_stamp or _guid_key(stamp) == _guid_key(
-        company.bound_file_stamp
-    )
-    if same_path and same_stamp:
-        return None
-    return messages.FILE_MISMATCH.format(
-        got=company_file or "(no file name given)", bound=bound, company_id=company.id
-    )
+    if not same_path:
+        return messages.FILE_MISMATCH.format(
+            got=company_file or "(no file name given)", bound=bound, company_id=company.id
+        )
+    if company.bound_file_stamp and _guid_key(stamp) != _guid_key(company.bound_file_stamp):
+        return messages.FILE_REPLACED.format(
+            path=bound,
+            owner=stamp_owner or "another company (or none)",
+            company_id=company.id,
+        )
+    return None

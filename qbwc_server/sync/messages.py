@@ -44,6 +44,16 @@ CONFIRM_DELETE = (
     "{company_id} --type delete` (or by typing delete on the company's setup page); then run "
     "the update again."
 )
+FILE_REPLACED = (
+    "The company file {path} is not the one this company was bound to: it carries the FileID "
+    "of {owner}. Put this company's own file back at {path} (or open it from where it is); "
+    "if this really is the right file, an administrator can run `qbtime company unbind "
+    "{company_id}` and sync again."
+)
+BOUND_FILE_HINT = (
+    " This company is bound to {bound}: open that file in QuickBooks, or, if it moved, an "
+    "administrator can run `qbtime company unbind {company_id}`."
+)
 SESSION_NOT_FINISHED = "The Web Connector closed the session before the update finished."
 SYNC_FAILED = (
     "The update finished with {errors}; see the company's sync errors for the records and fixes."

@@ -248,6 +248,9 @@ class QbwcService:
         text = messages.CONNECTION_ERROR.format(
             hresult=info.hresult, cause=info.cause, fix=info.fix
         )
+        bound = self.store.get_company(session.company_id).bound_company_file
+        if bound:
+            text += messages.BOUND_FILE_HINT.format(bound=bound, company_id=session.company_id)
         log.warning("session %s: connectionError %s (%s)", _prefix(ticket), hresult, message)
         self.store.update_session(
             session.id,
