@@ -37,15 +37,12 @@ TABLES = {
 @pytest.fixture(scope="session")
 def xsd_validator() -> Callable[[str], bool]:
     """A request validator with the 13.0 and 16.0 qbXML schemas, loaded once."""
-    schemas = {
-        v: lxml.etree.XMLSchema(lxml.etree.parse(str(p)))  # noqa: TID251 - test-side schema load
-        for v, p in XSD_PATHS.items()
-    }
+    schemas = {v: lxml.etree.XMLSchema(lxml.etree.parse(str(p))) for v, p in XSD_PATHS.items()}
     refused: list[str] = []
 
     def validate(request: str) -> bool:
         version = request.split('<?qbxml version="', 1)[1].split('"', 1)[0]
-        doc = lxml.etree.fromstring(request.encode("utf-8"))  # noqa: TID251 - test side
+        doc = lxml.etree.fromstring(request.encode("utf-8"))
         ok = schemas[version].validate(doc)
         if not ok:
             refused.append(str(schemas[version].error_log.last_error))
@@ -111,7 +108,7 @@ class Harness:
                 )
                 rows = conn.execute(
                     text(
-                        f"SELECT qb_list_id, {name_col}, is_active, archived, deleted_in_qb, "  # noqa: S608
+                        f"SELECT qb_list_id, {name_col}, is_active, archived, deleted_in_qb, "
                         f"edit_sequence FROM {table} WHERE company_id = :c"
                     ),
                     {"c": company_id},
@@ -122,7 +119,7 @@ class Harness:
     def rows(self, company_id: int, table: str, where: str = "1=1") -> list[dict[str, Any]]:
         with self.store.engine.connect() as conn:
             result = conn.execute(
-                text(f"SELECT * FROM {table} WHERE company_id = :c AND {where} ORDER BY id"),  # noqa: S608
+                text(f"SELECT * FROM {table} WHERE company_id = :c AND {where} ORDER BY id"),
                 {"c": company_id},
             )
             return [dict(r._mapping) for r in result]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from qbwc_server.simulate import Fault, FakeQuickBooks
+from qbwc_server.simulate import FakeQuickBooks, Fault
 from tests.e2e.conftest import expected
 
 KINDS = ("team_member", "customer", "service_item", "payroll_item")
