@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import qbxml
 from qbwc_server.simulate import FakeQuickBooks, load_sample_company
 from qbwc_server.sync.hcp import MAX_QBXML, binding_problem, read_hcp
 from qbwc_server.testing import FixedClock
@@ -27,12 +28,28 @@ OTHER_STAMP = "{22222222-3333-4444-8555-666666666666}"
 
 def simulated_hcp(*, country: str = "US", versions: tuple[str, ...] | None = None) -> str:
     """The simulator's HCP response for the sample company, whose file carries a FileID stamp of
-    ours and one of another application (QBWC's CompanyQuery asks for our OwnerID's DataExt)."""
+    another application (listed first) and one of ours."""
     options = {"versions": versions} if versions else {}
     quickbooks = FakeQuickBooks(load_sample_company(clock=FixedClock()), country=country, **options)
-    quickbooks.company.stamp_data_ext(OWNER_ID, "FileID", STAMP)
     quickbooks.company.stamp_data_ext(OTHER_OWNER, "FileID", OTHER_STAMP)
-    return quickbooks.hcp_response(OWNER_ID)
+    quickbooks.company.stamp_data_ext(OWNER_ID, "FileID", STAMP)
+    specs = [
+        qbxml.HostQuery(request_id="0"),
+        qbxml.CompanyQuery(request_id="1", owner_ids=(OTHER_OWNER, OWNER_ID)),
+        qbxml.PreferencesQuery(request_id="2"),
+    ]
+    hcp = qbxml.render_msgs_rs([quickbooks.answer(s) for s in specs], quickbooks.max_version)
+    assert hcp.index(OTHER_STAMP) < hcp.index(STAMP)
+    return hcp
+
+
+def test_simulator_hcp_as_qbwc_asks_for_it() -> None:
+    """QBWC's own HCP request (our OwnerID only) reads the same as the two-owner document."""
+    quickbooks = FakeQuickBooks(load_sample_company(clock=FixedClock()))
+    quickbooks.company.stamp_data_ext(OWNER_ID, "FileID", STAMP)
+    hcp = quickbooks.hcp_response(OWNER_ID)
+    facts = read_hcp(hcp, owner_id=OWNER_ID, country="US", major=16, minor=0)
+    assert facts == read_hcp(simulated_hcp(), owner_id=OWNER_ID, country="US", major=16, minor=0)
 
 
 def test_simulated_hcp_response() -> None:
@@ -72,7 +89,9 @@ def test_stamp_owner_matches_without_braces_or_case(owner: str) -> None:
 @pytest.mark.parametrize(
     ("hcp", "owner"),
     [
-        pytest.param("simulated", OTHER_OWNER, id="simulated-other-owner"),
+        pytest.param(
+            "simulated", "{12345678-8888-4777-8666-555555555555}", id="simulated-unknown-owner"
+        ),
         pytest.param("simulated", "", id="simulated-no-owner"),
         pytest.param("recorded", OWNER_ID, id="recorded-other-owner"),
     ],
@@ -81,6 +100,13 @@ def test_stamp_of_another_owner_is_ignored(hcp: str, owner: str) -> None:
     """A FileID stamped under another application's OwnerID is not ours."""
     text = simulated_hcp() if hcp == "simulated" else RECORDED_HCP.read_text(encoding="utf-8")
     assert read_hcp(text, owner_id=owner, country="US", major=16, minor=0).file_stamp is None
+
+
+def test_each_owner_finds_its_own_stamp() -> None:
+    """With two applications' stamps in the file, the one under the asked OwnerID is read."""
+    hcp = simulated_hcp()
+    for owner, stamp in ((OWNER_ID, STAMP), (OTHER_OWNER, OTHER_STAMP)):
+        assert read_hcp(hcp, owner_id=owner, country="US", major=16, minor=0).file_stamp == stamp
 
 
 def test_only_the_file_id_data_ext_is_the_stamp() -> None:
