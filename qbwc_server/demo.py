@@ -8,6 +8,7 @@ and a FakeWebConnector driving a full sync against FakeQuickBooks holding the sa
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -34,10 +35,18 @@ def _short(value: Any, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+def _describe(answer: Any) -> str:
+    """A qbXML message set as the names of its requests; anything else shortened."""
+    if isinstance(answer, str) and answer.startswith("<?xml") and "<QBXMLMsgsRq" in answer:
+        names = [n for n in re.findall(r"<(\w+Rq)[\s>]", answer) if n != "QBXMLMsgsRq"]
+        return "qbXML " + ", ".join(names) if names else _short(answer)
+    return _short(answer)
+
+
 def _print_transcript(out: Callable[[str], Any], transcript: SessionTranscript) -> None:
     for n, call in enumerate(transcript.calls, 1):
         names = ", ".join(call.param_names)
-        answer = call.error if call.error else _short(call.answer)
+        answer = call.error if call.error else _describe(call.answer)
         out(f"  {n:2d}. {call.operation}({names}) -> {answer}")
     if transcript.percentages:
         out("  progress seen: " + " -> ".join(f"{p}%" for p in transcript.percentages))
