@@ -259,7 +259,7 @@ def _first_sync_line(c: CompanyView) -> str:
         return f"done {_when(c.first_sync_at)}"
     if c.delete_confirmed_at:
         return f"not yet; removals confirmed {_when(c.delete_confirmed_at)}"
-    return f"not yet; waiting for `qbtime company confirm-first-sync {c.id} --type delete`"
+    return f"not yet; removals not confirmed (`qbtime company confirm-first-sync {c.id} --type delete`)"
 
 
 def _echo_show(details: admin.CompanyDetails) -> None:

@@ -83,7 +83,7 @@ def _team_member(row: TeamMember) -> TeamMemberRecord:
         last_name=row.last_name,
         email=row.email,
         uses_time_data_for_paychecks=row.uses_time_data_for_paychecks,
-        payroll_earnings=tuple(dict(e) for e in row.payroll_earnings or ()),
+        payroll_earnings=tuple(row.payroll_earnings or ()),
     )
 
 

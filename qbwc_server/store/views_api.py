@@ -59,7 +59,8 @@ class TeamMemberRecord(ListRecord):
     last_name: str | None
     email: str | None
     uses_time_data_for_paychecks: bool | None
-    payroll_earnings: tuple[Mapping[str, object], ...] = ()
+    payroll_earnings: tuple[object, ...] = ()
+    """The employee's earnings lines as the import stored them (JSON values)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
