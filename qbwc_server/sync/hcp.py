@@ -39,8 +39,12 @@ def _guid_key(value: str | None) -> str:
 
 def read_hcp(hcp: str, *, owner_id: str, country: str, major: int, minor: int) -> HostFacts:
     """Read the HCP response; fall back to what QBWC reported when it is empty or unreadable."""
-    reported = f"{major}.{minor}" if major > 0 else FALLBACK_VERSION
-    supported: list[str] = [reported]
+    # Without a HostRet, QBWC's qbXMLMajorVers/MinorVers is the newest version QuickBooks accepts;
+    # it accepts the older ones too.
+    reported = (major, minor) if major > 0 else (13, 0)
+    supported: list[str] = [
+        str(v) for v in qbxml.SUPPORTED_VERSIONS if (v.major, v.minor) <= reported
+    ] or [FALLBACK_VERSION]
     product = company_name = stamp = None
     if hcp.strip():
         try:

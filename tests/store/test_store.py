@@ -67,7 +67,6 @@ def test_one_live_session_per_company(store: SqlStore, clock) -> None:
         "address": "a",
         "sync_requested_at": None,
         "state_data": {},
-        "planned": 1,
     }
     assert store.open_session(ticket_hash="a" * 64, **kw) is not None
     assert store.open_session(ticket_hash="b" * 64, **kw) is None
@@ -95,7 +94,6 @@ def test_concurrent_authenticates_open_one_session(store: SqlStore, clock) -> No
                 address="a",
                 sync_requested_at=None,
                 state_data={},
-                planned=1,
             )
         )
 
