@@ -142,26 +142,19 @@ def test_country_comes_from_the_host() -> None:
         ("", 16, 0, "16.0", None),
         ("US", 0, 0, "13.0", "US"),
         ("US", 12, 0, "12.0", "US"),
+        ("US", 17, 0, "16.0", "US"),
+        ("US", 99, 9, "16.0", "US"),
     ],
 )
 def test_empty_or_broken_hcp_falls_back_to_what_qbwc_reported(
     hcp: str, country: str, major: int, minor: int, version: str, known_country: str | None
 ) -> None:
-    """Without a readable HCP the version is QBWC's qbXMLMajorVers.MinorVers (13.0 when absent
-    or unknown) and the country QBWC's qbXMLCountry; nothing else is known."""
+    """Without a readable HCP the version is QBWC's qbXMLMajorVers.MinorVers (13.0 when absent,
+    capped at 16.0 since QuickBooks also accepts older versions) and the country QBWC's
+    qbXMLCountry; nothing else is known."""
     facts = read_hcp(hcp, owner_id=OWNER_ID, country=country, major=major, minor=minor)
     assert facts.version == version and facts.country == known_country
     assert facts.product is None and facts.company_name is None and facts.file_stamp is None
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: read_hcp falls back to 13.0 instead of capping QBWC's reported 17.0 at 16.0",
-)
-def test_reported_version_above_16_is_capped_when_the_hcp_is_empty() -> None:
-    """QBWC reporting qbXML 17.0 without an HCP response means 16.0 is supported too: use it."""
-    facts = read_hcp("", owner_id=OWNER_ID, country="US", major=17, minor=0)
-    assert facts.version == "16.0"
 
 
 def test_host_without_common_versions_falls_back_to_13() -> None:

@@ -1,0 +1,367 @@
+"""Lists imported from QuickBooks, on SQLite and PostgreSQL: batched upserts, parent links,
+deletions, first-sync removals and per-company separation (DESIGN sections 3, 6 and 12)."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+import qbxml
+from mappings import ListPlan, ListRow, plan_first_sync_removals, plan_list_changes, record_to_row
+from qbwc_server.simulate import FakeQuickBooks, load_sample_company
+from qbwc_server.store import SqlStore, _lists
+from qbwc_server.store.views_api import ListName
+from qbwc_server.testing import FixedClock
+
+MODIFIED = datetime(2026, 11, 2, 4, 0, tzinfo=timezone(timedelta(hours=-5)))
+LIST_NAMES: dict[str, ListName] = {
+    "team_member": "team_members",
+    "customer": "customers",
+    "service_item": "service_items",
+    "qb_class": "classes",
+    "payroll_item": "payroll_items",
+}
+QUERIES: dict[str, type[qbxml.ListQuery]] = {
+    "qb_class": qbxml.ClassQuery,
+    "payroll_item": qbxml.PayrollItemWageQuery,
+    "service_item": qbxml.ItemServiceQuery,
+    "team_member": qbxml.EmployeeQuery,
+    "customer": qbxml.CustomerQuery,
+}
+
+
+def add_company(store: SqlStore, clock: FixedClock, name: str = "Acme") -> int:
+    """A company straight in the store (no password hashing: these tests are about lists)."""
+    return store.add_company(
+        name=name,
+        firm_name=None,
+        username=f"{name.lower()}-{uuid.uuid4().hex[:6]}",
+        password_hash="not-a-hash",
+        file_id="{" + str(uuid.uuid4()).upper() + "}",
+        now=clock.now(),
+    ).id
+
+
+def customer(
+    list_id: str,
+    parent: str | None = None,
+    *,
+    edit: str = "100",
+    active: bool = True,
+    modified: datetime = MODIFIED,
+) -> ListRow:
+    """A hand-built customer (or, with a parent, job) row."""
+    return ListRow(
+        kind="customer",
+        qb_list_id=list_id,
+        edit_sequence=edit,
+        qb_time_modified=modified,
+        name=list_id,
+        full_name=f"{parent}:{list_id}" if parent else list_id,
+        is_active=active,
+        parent_list_id=parent,
+        sublevel=1 if parent else 0,
+        values={"company_name": None, "email": None, "job_status": None, "is_job": bool(parent)},
+    )
+
+
+def apply(
+    store: SqlStore,
+    company_id: int,
+    rows: Sequence[ListRow],
+    now: datetime,
+    *,
+    assign_to_all: bool = True,
+) -> ListPlan:
+    """Reconcile rows of one kind the way the importer does: look up, plan, apply."""
+    kind = rows[0].kind
+    existing = store.lookup_list_rows(company_id, kind, [r.qb_list_id for r in rows])
+    unlinked = store.unlinked_team_members(company_id) if kind == "team_member" else []
+    plan = plan_list_changes(rows, existing, unlinked)
+    if not plan.is_empty:
+        store.apply_list_plan(company_id, kind, plan, now, assign_to_all=assign_to_all)
+    return plan
+
+
+def read(store: SqlStore, company_id: int, kind: str) -> dict[str | None, object]:
+    """The company's rows of one list, by ListID (local rows under their name)."""
+    rows = store.list_rows(company_id, LIST_NAMES[kind], limit=1000).rows
+    return {r.qb_list_id or r.name: r for r in rows}
+
+
+def sample_rows() -> dict[str, list[ListRow]]:
+    """The simulator's sample company as store rows, per kind (employees and vendors together)."""
+    quickbooks = FakeQuickBooks(load_sample_company(clock=FixedClock()))
+    queries = {**QUERIES, "vendor": qbxml.VendorQuery}
+    rows: dict[str, list[ListRow]] = {}
+    for query in queries.values():
+        for record in quickbooks.answer(query(request_id="1", active_status="All")).records:
+            row = record_to_row(record)
+            assert row is not None
+            rows.setdefault(row.kind, []).append(row)
+    return rows
+
+
+def test_sample_company_round_trips_in_batches(
+    store: SqlStore, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every list of the sample company, applied in batches children-first, reads back as
+    imported: fields, archived = not active, parents linked, earnings as JSON, same instants;
+    planning the same rows again is empty."""
+    monkeypatch.setattr(_lists, "CHUNK", 7)  # several IN (...) lists per lookup
+    company = add_company(store, clock)
+    for kind, rows in sample_rows().items():
+        for start in range(0, len(rows), 25):  # last rows (deepest jobs) first
+            batch = list(reversed(rows))[start : start + 25]
+            assert apply(store, company, batch, clock.now()).inserts
+        stored = read(store, company, kind)
+        by_id = {r.id: r for r in stored.values()}
+        assert len(stored) == len(rows)
+        for row in rows:
+            got = stored[row.qb_list_id]
+            assert (got.name, got.edit_sequence, got.is_active, got.archived) == (
+                row.name,
+                row.edit_sequence,
+                row.is_active,
+                not row.is_active,
+            )
+            assert got.qb_time_modified == row.qb_time_modified and not got.deleted_in_qb
+            if kind in _lists.TREE_KINDS:
+                parent = by_id.get(got.parent_id)
+                assert (parent.qb_list_id if parent else None) == row.parent_list_id
+                assert (got.full_name, got.sublevel) == (row.full_name, row.sublevel)
+            if kind == "team_member":
+                earnings = [tuple(e.values()) for e in got.payroll_earnings]
+                assert earnings == [tuple(e) for e in row.values["payroll_earnings"]]
+                assert got.qb_role == row.values["qb_role"]
+        assert apply(store, company, rows, clock.now()).is_empty
+    assert store.count_list_rows(company, "customer") == len(read(store, company, "customer"))
+
+
+def test_payroll_earnings_are_stored_as_json(store: SqlStore, clock: FixedClock) -> None:
+    """An employee's earnings lines come back as objects with named fields and decimal text."""
+    company = add_company(store, clock)
+    earnings = (
+        ("80000009-1", "Hourly Regular", "25.00", None),
+        ("8000000F-1", "Bonus", None, "5.5"),
+    )
+    row = ListRow(
+        kind="team_member",
+        qb_list_id="80000001-1",
+        edit_sequence="1",
+        qb_time_modified=MODIFIED,
+        name="Jane Doe",
+        full_name="Jane Doe",
+        is_active=True,
+        values={
+            "first_name": "Jane",
+            "last_name": "Doe",
+            "email": None,
+            "qb_role": "employee",
+            "uses_time_data_for_paychecks": True,
+            "payroll_earnings": earnings,
+        },
+    )
+    apply(store, company, [row], clock.now())
+    got = read(store, company, "team_member")["80000001-1"]
+    assert got.payroll_earnings == (
+        {
+            "payroll_item_list_id": "80000009-1",
+            "payroll_item_name": "Hourly Regular",
+            "rate": "25.00",
+            "rate_percent": None,
+        },
+        {
+            "payroll_item_list_id": "8000000F-1",
+            "payroll_item_name": "Bonus",
+            "rate": None,
+            "rate_percent": "5.5",
+        },
+    )
+    assert got.uses_time_data_for_paychecks is True
+
+
+@pytest.mark.parametrize(
+    "offset", [timedelta(hours=-5), timedelta(hours=9, minutes=30), timedelta(0)]
+)
+def test_time_modified_keeps_its_instant(
+    store: SqlStore, clock: FixedClock, offset: timedelta
+) -> None:
+    """An aware TimeModified reads back as the same instant (aware, in UTC) on both backends."""
+    company = add_company(store, clock)
+    modified = datetime(2026, 3, 8, 2, 30, 5, tzinfo=timezone(offset))
+    apply(store, company, [customer("C1", modified=modified)], clock.now())
+    got = read(store, company, "customer")["C1"].qb_time_modified
+    assert got == modified and got.utcoffset() == timedelta(0)
+    assert got.astimezone(UTC).replace(tzinfo=None) == (modified - offset).replace(tzinfo=None)
+
+
+def test_jobs_link_to_parents_in_any_arrival_order(store: SqlStore, clock: FixedClock) -> None:
+    """A customer, its job and a sub-job link up whichever of them arrives first, one per batch."""
+    tree = [customer("C"), customer("J", "C"), customer("S", "J")]
+    for order in itertools.permutations(tree):
+        company = add_company(store, clock, "Order" + "".join(r.qb_list_id for r in order))
+        for row in order:
+            apply(store, company, [row], clock.now())
+        rows = read(store, company, "customer")
+        assert rows["C"].parent_id is None
+        assert rows["J"].parent_id == rows["C"].id and rows["S"].parent_id == rows["J"].id
+
+
+def test_job_moves_to_another_parent(store: SqlStore, clock: FixedClock) -> None:
+    """A job re-parented in QuickBooks (a newer EditSequence) follows; so does one made top-level."""
+    company = add_company(store, clock)
+    apply(store, company, [customer("C1"), customer("C2"), customer("J", "C1")], clock.now())
+    apply(store, company, [customer("J", "C2", edit="101")], clock.now())
+    rows = read(store, company, "customer")
+    assert rows["J"].parent_id == rows["C2"].id and rows["J"].parent_list_id == "C2"
+    apply(store, company, [customer("J", edit="102")], clock.now())
+    rows = read(store, company, "customer")
+    assert rows["J"].parent_id is None and rows["J"].parent_list_id is None
+
+
+def test_updates_archive_and_links(store: SqlStore, clock: FixedClock) -> None:
+    """A newer EditSequence updates the row in place, inactive rows are archived, and a local
+    team member matching an employee is linked instead of duplicated."""
+    company = add_company(store, clock)
+    apply(store, company, [customer("C1"), customer("C2")], clock.now(), assign_to_all=False)
+    before = read(store, company, "customer")
+    plan = apply(store, company, [customer("C1", edit="101", active=False)], clock.now())
+    assert [local_id for local_id, _ in plan.updates] == [before["C1"].id]
+    after = read(store, company, "customer")
+    assert after["C1"].id == before["C1"].id and after["C1"].edit_sequence == "101"
+    assert after["C1"].archived and not after["C1"].is_active and not after["C1"].assigned_to_all
+    assert after["C2"] == before["C2"]
+
+    local = store.add_local_team_member(
+        company, first_name="Jane", last_name="Doe", email="jane@example.com", now=clock.now()
+    )
+    employee = ListRow(
+        kind="team_member",
+        qb_list_id="80000001-1",
+        edit_sequence="1",
+        qb_time_modified=MODIFIED,
+        name="Jane Doe",
+        full_name="Jane Doe",
+        is_active=True,
+        values={
+            "first_name": "jane",
+            "last_name": "DOE",
+            "email": "Jane@Example.com",
+            "qb_role": "employee",
+            "uses_time_data_for_paychecks": False,
+            "payroll_earnings": (),
+        },
+    )
+    assert apply(store, company, [employee], clock.now()).links == ((local, employee),)
+    (member,) = read(store, company, "team_member").values()
+    assert (member.id, member.qb_list_id, member.qb_role) == (local, "80000001-1", "employee")
+    assert store.unlinked_team_members(company) == []
+
+
+def test_mark_deleted_in_qb(
+    store: SqlStore, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deleted rows are archived and flagged, never removed; only rows that changed are counted."""
+    monkeypatch.setattr(_lists, "CHUNK", 2)
+    company = add_company(store, clock)
+    apply(store, company, [customer(f"C{n}") for n in range(5)], clock.now())
+    gone = ["C0", "C2", "C3", "C4", "unknown"]
+    assert store.mark_deleted_in_qb(company, "customer", gone, clock.now()) == 4
+    assert store.mark_deleted_in_qb(company, "customer", gone, clock.now()) == 0
+    rows = read(store, company, "customer")
+    assert len(rows) == 5
+    for list_id, row in rows.items():
+        deleted = list_id != "C1"
+        assert (row.deleted_in_qb, row.archived, row.is_active) == (deleted, deleted, not deleted)
+    with pytest.raises(ValueError, match="unknown list kind"):
+        store.mark_deleted_in_qb(company, "account", ["C1"], clock.now())
+
+
+def test_companies_with_the_same_list_ids_stay_separate(store: SqlStore, clock: FixedClock) -> None:
+    """Two company files can hold the same ListIDs: lookups, links, deletions and archiving of
+    one company never touch the other's rows."""
+    first, second = add_company(store, clock, "First"), add_company(store, clock, "Second")
+    apply(store, first, [customer("J", "C")], clock.now())
+    apply(store, second, [customer("C"), customer("J", "C")], clock.now())
+    apply(store, first, [customer("C")], clock.now())
+    a, b = read(store, first, "customer"), read(store, second, "customer")
+    assert a["J"].parent_id == a["C"].id and b["J"].parent_id == b["C"].id
+    assert {r.id for r in a.values()}.isdisjoint(r.id for r in b.values())
+    found = store.lookup_list_rows(first, "customer", ["C", "J"])
+    assert {r.local_id for r in found.values()} == {r.id for r in a.values()}
+
+    assert store.mark_deleted_in_qb(first, "customer", ["C", "J"], clock.now()) == 2
+    assert not any(r.deleted_in_qb for r in read(store, second, "customer").values())
+    store.add_local_team_member(
+        second, first_name="Kim", last_name="Lee", email=None, now=clock.now()
+    )
+    assert store.archive_unlinked_team_members(first, clock.now()) == 0
+    assert [m.archived for m in read(store, second, "team_member").values()] == [False]
+
+
+def test_first_sync_removes_unknown_local_customers(store: SqlStore, clock: FixedClock) -> None:
+    """Local customers QuickBooks does not know are deleted, or archived when time refers to
+    them; a deleted parent leaves its archived job in place, and no time entry is lost."""
+    company, other = add_company(store, clock, "Acme"), add_company(store, clock, "Other")
+    now = clock.now()
+    parent = store.add_local_customer(company, name="Parent", now=now)
+    job = store.add_local_customer(company, name="Job", parent_id=parent, now=now)
+    busy = store.add_local_customer(company, name="Busy", now=now)
+    idle = store.add_local_customer(company, name="Idle", now=now)
+    foreign = store.add_local_customer(other, name="Foreign", now=now)
+    apply(store, company, [customer("Q1")], now)
+    member = store.add_local_team_member(
+        company, first_name="A", last_name="B", email=None, now=now
+    )
+    for customer_id in (job, busy):
+        store.add_time_entry(
+            company,
+            team_member_id=member,
+            work_date=date(2026, 11, 2),
+            duration_seconds=3600,
+            customer_id=customer_id,
+            now=now,
+        )
+
+    local = store.local_unlinked_customers(company)
+    assert {(i.local_id, i.qb_list_id, i.referenced) for i in local} == {
+        (parent, None, False),
+        (job, None, True),
+        (busy, None, True),
+        (idle, None, False),
+    }
+    delete_ids, archive_ids = plan_first_sync_removals(local)
+    store.remove_customers(company, delete_ids, archive_ids, now)
+
+    rows = {r.id: r for r in store.list_rows(company, "customers", limit=100).rows}
+    assert set(rows) == {job, busy, read(store, company, "customer")["Q1"].id}
+    assert rows[job].archived and rows[job].parent_id is None and rows[busy].archived
+    assert store.local_unlinked_customers(company) == []
+    assert [i.local_id for i in store.local_unlinked_customers(other)] == [foreign]
+    store.remove_customers(company, (), (), now)  # nothing to do is fine
+
+
+def test_archive_unlinked_team_members(store: SqlStore, clock: FixedClock) -> None:
+    """The first-sync option archives local team members not linked to QuickBooks, only once."""
+    company, other = add_company(store, clock, "Acme"), add_company(store, clock, "Other")
+    now = clock.now()
+    for first_name in ("Ann", "Bob"):
+        store.add_local_team_member(
+            company, first_name=first_name, last_name="X", email=None, now=now
+        )
+    store.add_local_team_member(other, first_name="Cy", last_name="X", email=None, now=now)
+    (employee,) = [r for r in sample_rows()["team_member"] if r.values["qb_role"] == "employee"][:1]
+    apply(store, company, [employee], now)
+    assert len(store.unlinked_team_members(company)) == 2
+    assert store.archive_unlinked_team_members(company, now) == 2
+    assert store.archive_unlinked_team_members(company, now) == 0
+    members = read(store, company, "team_member")
+    assert not members[employee.qb_list_id].archived
+    assert [m.archived for k, m in members.items() if k != employee.qb_list_id] == [True, True]
+    assert store.unlinked_team_members(company) == []
+    assert len(store.unlinked_team_members(other)) == 1
