@@ -299,3 +299,17 @@ def test_deletions_are_flushed_in_batches(
     run(fake_store, data, {"9.1": make_item("deleted", item_id=9, request_id="9.1")})
     assert [len(ids) for _, ids in fake_store.deleted] == [2, 2, 1]
     assert sorted(i for _, batch in fake_store.deleted for i in batch) == sorted(ids)
+
+
+@pytest.mark.parametrize("keep", [0, 1], ids=["none-dated", "first-dated"])
+def test_records_without_time_modified_do_not_move_newest(
+    quickbooks: FakeQuickBooks, fake_store: FakeListStore, keep: int
+) -> None:
+    """Records lacking TimeModified are imported but leave the answer's newest to the others."""
+    response = quickbooks.answer(qbxml.ClassQuery(request_id="1.1"))
+    dated = response.records[:keep]
+    undated = [dataclasses.replace(r, time_modified=None) for r in response.records[keep:]]
+    data = render(dataclasses.replace(response, records=(*dated, *undated)))
+    imp, answers = run(fake_store, data, sent_items("classes"))
+    assert answers[0].newest == (local_text(dated[0].time_modified) if dated else None)
+    assert imp.counts == Counter(classes=len(response.records))
