@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import delete, exists, func, insert, select, update
+from sqlalchemy import bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from mappings import ListPlan, ListRow, LocalItem, LocalRow
@@ -29,6 +29,8 @@ MODELS: dict[str, Any] = {
 }
 TREE_KINDS = frozenset({"customer", "service_item", "qb_class"})
 CHUNK = 500  # ids per IN (...) list
+LOOKUP_COLUMNS = ("id", "qb_list_id", "edit_sequence", "is_active", "archived", "deleted_in_qb")
+PERSON_COLUMNS = ("first_name", "last_name", "email")
 
 
 def _model(kind: str) -> Any:
@@ -96,14 +98,19 @@ class ListsMixin(StoreBase):
         self, company_id: int, kind: str, list_ids: Sequence[str]
     ) -> dict[str, LocalRow]:
         """What the store has for these QuickBooks ListIDs, by ListID."""
-        model = _model(kind)
+        table = _model(kind).__table__
+        person = kind == "team_member"
+        columns = [table.c[n] for n in LOOKUP_COLUMNS + (PERSON_COLUMNS if person else ())]
         found: dict[str, LocalRow] = {}
         with self._tx() as s:
             for chunk in _chunks(sorted(set(list_ids))):
-                rows = s.scalars(
-                    select(model).where(model.company_id == company_id, model.qb_list_id.in_(chunk))
+                rows = s.execute(
+                    select(*columns).where(
+                        table.c.company_id == company_id, table.c.qb_list_id.in_(chunk)
+                    )
                 )
-                found.update({r.qb_list_id: _local_row(kind, r) for r in rows})
+                for r in rows:
+                    found[r.qb_list_id] = _local_row(kind, r)
         return found
 
     def unlinked_team_members(self, company_id: int) -> list[LocalRow]:
@@ -121,19 +128,32 @@ class ListsMixin(StoreBase):
     def apply_list_plan(
         self, company_id: int, kind: str, plan: ListPlan, now: datetime, *, assign_to_all: bool
     ) -> None:
-        """Write a reconcile plan in one transaction: batched inserts, updates and links."""
+        """Write a reconcile plan in one transaction: batched inserts, updates and links.
+
+        Core ``executemany`` on the table, with the same keys in every row, so SQLAlchemy sends
+        a few multi-row statements instead of one per row (ORM bulk inserts split batches by
+        which values are None).
+        """
         model = _model(kind)
+        table = model.__table__
         with self._tx() as s:
             if plan.inserts:
                 extra: dict[str, Any] = {"company_id": company_id, "created_at": now}
                 if kind == "customer":
                     extra["assigned_to_all"] = assign_to_all
                 s.execute(
-                    insert(model), [{**_columns(kind, r, now), **extra} for r in plan.inserts]
+                    insert(table), [{**_columns(kind, r, now), **extra} for r in plan.inserts]
                 )
             changed = [*plan.updates, *plan.links]
             if changed:
-                s.execute(update(model), [{"id": i, **_columns(kind, r, now)} for i, r in changed])
+                rows = [{"_id": i, **_columns(kind, r, now)} for i, r in changed]
+                keys = [k for k in rows[0] if k != "_id"]
+                s.execute(
+                    update(table)
+                    .where(table.c.id == bindparam("_id"))
+                    .values({k: bindparam(k) for k in keys}),
+                    rows,
+                )
             if kind in TREE_KINDS:
                 self._link_parents(s, model, company_id)
 
