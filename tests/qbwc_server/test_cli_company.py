@@ -150,6 +150,8 @@ def test_show_text(run, db: SqlStore) -> None:
         "last sync session: none yet",
     ):
         assert text in out
+    run("company", "confirm-first-sync", "1", "--type", "delete")
+    assert "removals confirmed" in run("company", "show", "1").stdout
     Seeder(db, FixedClock()).session(1, counts={"employees": 4}, last_error="hresult 0x80040408")
     db.update_company(1, first_sync_at=FIRST_SYNC)
     out = run("company", "show", "1").stdout
@@ -280,3 +282,10 @@ def test_unknown_company(run, db: SqlStore, args: tuple[str, ...]) -> None:
     company = db.get_company(1)
     assert company.import_options == {} and company.delete_confirmed_at is None
     assert [c.id for c in db.list_companies()] == [1]
+
+
+def test_unreadable_stored_options_are_a_clear_error(run, db: SqlStore) -> None:
+    """Options stored with a value this version cannot read are named in one error line."""
+    db.update_company(1, import_options={"billable": "sometimes"})
+    for args in (("show", "1"), ("options", "1")):
+        assert "unreadable import options" in one_line_error(run("company", *args))

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from qbwc_server.errors import StoreError
 from qbwc_server.store import SqlStore
 from tests.web.conftest import MODELS, MODIFIED, Api, Seeder
 
@@ -370,6 +371,8 @@ def _b64(text: str) -> str:
         {"cursor": ""},
         {"cursor": "x" * 65},
         {"cursor": "AAAA"},
+        {"cursor": "A"},
+        {"cursor": base64.urlsafe_b64encode(b"\xff\xfecustomers:1").decode().rstrip("=")},
         {"cursor": _b64("customers:0")},
         {"cursor": _b64("customers:-3")},
         {"cursor": _b64("customers:1e3")},
@@ -445,3 +448,33 @@ def test_answers_are_not_cached(api: Api, acme: tuple[int, str]) -> None:
     assert api.get(url(company_id, "customers"), token).headers["Cache-Control"] == "no-store"
     assert api.get(url(company_id, "customers")).headers["Cache-Control"] == "no-store"
     assert api.get("/api/v1/nothing").headers["Cache-Control"] == "no-store"
+
+
+@sqlite_only
+@pytest.mark.allow_error_logs
+@pytest.mark.parametrize(
+    ("failure", "status", "code"),
+    [
+        (StoreError("database error: OperationalError"), 503, "unavailable"),
+        (RuntimeError("a bug"), 500, "internal_server_error"),
+    ],
+)
+def test_failures_are_json_without_details(
+    api: Api,
+    acme: tuple[int, str],
+    store: SqlStore,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: Exception,
+    status: int,
+    code: str,
+) -> None:
+    """A database failure is a 503 and a bug a 500, both JSON and neither showing the exception."""
+    company_id, token = acme
+
+    def fail(*args, **kwargs):
+        raise failure
+
+    monkeypatch.setattr(store, "list_rows", fail)
+    answer = api.get(url(company_id, "customers"), token)
+    assert answer.status == status and answer.body["error"]["code"] == code
+    assert str(failure) not in answer.body["error"]["message"]
