@@ -211,7 +211,14 @@ def test_active_filter(
 def test_team_member_fields(api: Api, seed: Seeder, acme: tuple[int, str]) -> None:
     """Team members carry the store columns, the QuickBooks role and the payroll fields."""
     company_id, token = acme
-    earnings = [{"payroll_item_list_id": "80000001-1", "rate": "25.00"}]
+    earnings = [
+        {
+            "payroll_item_list_id": "80000001-1",
+            "payroll_item_name": "Hourly Regular",
+            "rate": "25.00",
+            "rate_percent": None,
+        }
+    ]
     seed.row(
         "team-members",
         company_id,

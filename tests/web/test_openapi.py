@@ -65,7 +65,12 @@ def test_answers_match_the_schemas(api: Api, seed: Seeder) -> None:
     }
     for segment in pages:
         seed.rows(segment, company_id, 2)
-    seed.row("team-members", company_id, qb_role=None, payroll_earnings=[{"rate": "20.00"}])
+    seed.row(
+        "team-members",
+        company_id,
+        qb_role=None,
+        payroll_earnings=[{"payroll_item_list_id": "1-1", "rate": "20.00"}],
+    )
     sid = seed.session(company_id, counts={"customers": 2}, ended_at=seed.clock.now())
     seed.sync_error(company_id, sid, status_code="3100", fix="Rename it.")
     base = f"/api/v1/companies/{company_id}"
