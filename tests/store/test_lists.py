@@ -355,7 +355,7 @@ def test_archive_unlinked_team_members(store: SqlStore, clock: FixedClock) -> No
             company, first_name=first_name, last_name="X", email=None, now=now
         )
     store.add_local_team_member(other, first_name="Cy", last_name="X", email=None, now=now)
-    (employee,) = [r for r in sample_rows()["team_member"] if r.values["qb_role"] == "employee"][:1]
+    employee = next(r for r in sample_rows()["team_member"] if r.values["qb_role"] == "employee")
     apply(store, company, [employee], now)
     assert len(store.unlinked_team_members(company)) == 2
     assert store.archive_unlinked_team_members(company, now) == 2
