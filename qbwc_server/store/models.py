@@ -270,7 +270,10 @@ class TeamMember(_ListColumns, Base):
     uses_time_data_for_paychecks: Mapped[bool | None] = mapped_column(Boolean)
     payroll_earnings: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
 
-    __table_args__ = (UniqueConstraint("company_id", "qb_list_id"),)
+    __table_args__ = (
+        UniqueConstraint("company_id", "qb_list_id"),
+        Index("ix_team_member_company_id_id", "company_id", "id"),
+    )
 
 
 class Customer(_TreeColumns, Base):
@@ -287,6 +290,7 @@ class Customer(_TreeColumns, Base):
     __table_args__ = (
         UniqueConstraint("company_id", "qb_list_id"),
         Index("ix_customer_company_parent", "company_id", "parent_list_id"),
+        Index("ix_customer_company_id_id", "company_id", "id"),
     )
 
 
@@ -298,7 +302,10 @@ class ServiceItem(_TreeColumns, Base):
     description: Mapped[str | None] = mapped_column(Text)
     price: Mapped[str | None] = mapped_column(String(30))
 
-    __table_args__ = (UniqueConstraint("company_id", "qb_list_id"),)
+    __table_args__ = (
+        UniqueConstraint("company_id", "qb_list_id"),
+        Index("ix_service_item_company_id_id", "company_id", "id"),
+    )
 
 
 class QbClass(_TreeColumns, Base):
@@ -307,7 +314,10 @@ class QbClass(_TreeColumns, Base):
     __tablename__ = "qb_class"
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("qb_class.id"))
 
-    __table_args__ = (UniqueConstraint("company_id", "qb_list_id"),)
+    __table_args__ = (
+        UniqueConstraint("company_id", "qb_list_id"),
+        Index("ix_qb_class_company_id_id", "company_id", "id"),
+    )
 
 
 class PayrollItem(_ListColumns, Base):
@@ -316,7 +326,10 @@ class PayrollItem(_ListColumns, Base):
     __tablename__ = "payroll_item"
     wage_type: Mapped[str | None] = mapped_column(String(30))
 
-    __table_args__ = (UniqueConstraint("company_id", "qb_list_id"),)
+    __table_args__ = (
+        UniqueConstraint("company_id", "qb_list_id"),
+        Index("ix_payroll_item_company_id_id", "company_id", "id"),
+    )
 
 
 class TimeEntry(Base):

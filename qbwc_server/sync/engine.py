@@ -157,6 +157,7 @@ class SyncEngine:
                     item,
                     watermarks=self.store.get_watermarks(session.company_id),
                     max_returned=self.settings.max_returned,
+                    version=version,
                 )
                 xml = qbxml.build_msgs_rq([spec], version, on_error=ON_ERROR)
             except (qbxml.QbxmlError, ValueError) as exc:

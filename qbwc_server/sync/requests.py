@@ -30,10 +30,17 @@ def since(watermark: str | None) -> datetime | None:
     return datetime.strptime(watermark, LOCAL_FORMAT) - OVERLAP
 
 
+ITERATORS_SINCE = "5.0"  # iteratorID/iteratorRemainingCount appear in qbXML 5.0
+
+
 def build_request(
-    item: WorkItemView, *, watermarks: dict[str, str], max_returned: int
+    item: WorkItemView, *, watermarks: dict[str, str], max_returned: int, version: str = "16.0"
 ) -> qbxml.RequestSpec:
-    """The request for ``item`` (its ``request_id`` is the one just claimed)."""
+    """The request for ``item`` (its ``request_id`` is the one just claimed).
+
+    Before qbXML 5.0 there are no iterators, and a MaxReturned alone would cut the list short
+    while its watermark moved on, so such QuickBooks get the whole list in one answer.
+    """
     request_id = item.request_id or str(item.id)
     if item.kind == DELETED:
         types = item.spec.get("types")
@@ -45,7 +52,7 @@ def build_request(
     job = JOBS_BY_KIND[item.kind]
     iterator_id = item.spec.get("iterator_id")
     paging: dict[str, object] = {}
-    if job.query.ITERATOR:
+    if job.query.ITERATOR and qbxml.parse_version(version).at_least(ITERATORS_SINCE):
         paging["max_returned"] = max_returned
         if isinstance(iterator_id, str) and iterator_id:
             paging.update(iterator="Continue", iterator_id=iterator_id)

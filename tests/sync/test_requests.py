@@ -160,16 +160,12 @@ def test_deleted_query_for_one_type_is_schema_valid(
     assert_valid(schemas[version], qbxml.build_msgs_rq([spec], version, on_error=ON_ERROR))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=qbxml.QbxmlVersionError,
-    reason="BUG: build_request adds iterator attributes whatever the negotiated version; "
-    "qbXML below 5.0 has no iterators, so QuickBooks 2005 and older never import these lists",
-)
 @pytest.mark.parametrize("kind", sorted(ITERATOR_KINDS))
 def test_iterator_lists_can_be_asked_before_qbxml_5(kind: str) -> None:
     """A QuickBooks that speaks only qbXML 4.1 is asked for the whole list without an iterator
     (iterators exist only where the schema has them: from qbXML 5.0)."""
-    spec = build_request(item_for(kind), watermarks={kind: WATERMARK}, max_returned=500)
+    spec = build_request(
+        item_for(kind), watermarks={kind: WATERMARK}, max_returned=500, version="4.1"
+    )
     document = qbxml.build_msgs_rq([spec], "4.1", on_error=ON_ERROR)
-    assert "iterator" not in document
+    assert "iterator" not in document and "MaxReturned" not in document

@@ -293,6 +293,10 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_sync_error_session_id"), ["session_id"], unique=False)
 
+    for table in ("team_member", "customer", "service_item", "qb_class", "payroll_item"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_index(f"ix_{table}_company_id_id", ["company_id", "id"], unique=False)
+
     with op.batch_alter_table("company", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("disabled_requests", sa.JSON(), nullable=False, server_default="[]")
@@ -305,6 +309,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for table in ("team_member", "customer", "service_item", "qb_class", "payroll_item"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(f"ix_{table}_company_id_id")
     with op.batch_alter_table("company", schema=None) as batch_op:
         batch_op.drop_column("delete_confirmed_at")
         batch_op.drop_column("first_sync_at")
