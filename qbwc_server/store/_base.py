@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ..errors import StoreError
+from ..errors import NotFoundError, StoreError
 from .engine import make_session_factory
+
+V = TypeVar("V")
 
 
 @contextmanager
@@ -37,3 +40,28 @@ class StoreBase:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+    def _update(
+        self,
+        model: type[Any],
+        row_id: int,
+        allowed: frozenset[str],
+        changes: Mapping[str, Any],
+        view: Callable[[Any], V],
+    ) -> V:
+        """Set some columns of one row and return its view, built inside the transaction.
+
+        :raises ValueError: a column that may not be changed this way.
+        :raises NotFoundError: no row has that id.
+        """
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValueError(f"cannot update {model.__tablename__} fields {sorted(unknown)}")
+        with self._tx() as s:
+            row = s.get(model, row_id)
+            if row is None:
+                raise NotFoundError(f"no {model.__tablename__} with id {row_id}")
+            for key, value in changes.items():
+                setattr(row, key, value)
+            s.flush()
+            return view(row)

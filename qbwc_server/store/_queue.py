@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import exists, select, update
 
-from ..errors import NotFoundError
 from ._base import StoreBase
 from .models import ListWatermark, SyncError, WorkItem
 from .views import NewWorkItem, WorkItemView
@@ -115,18 +114,15 @@ class QueueMixin(StoreBase):
 
     def update_item(self, item_id: int, now: datetime, **changes: Any) -> WorkItemView:
         """Change an item's state, spec or error."""
-        unknown = set(changes) - ITEM_FIELDS
-        if unknown:
-            raise ValueError(f"cannot update work_item fields {sorted(unknown)}")
-        with self._tx() as s:
-            row = s.get(WorkItem, item_id)
-            if row is None:
-                raise NotFoundError(f"no work item with id {item_id}")
-            for key, value in changes.items():
-                setattr(row, key, value)
-            row.updated_at = now
-            s.flush()
-            return _item_view(row)
+        if not set(changes) <= ITEM_FIELDS:
+            raise ValueError(f"cannot update work_item fields {sorted(set(changes) - ITEM_FIELDS)}")
+        return self._update(
+            WorkItem,
+            item_id,
+            ITEM_FIELDS | {"updated_at"},
+            {**changes, "updated_at": now},
+            _item_view,
+        )
 
     # watermarks ------------------------------------------------------------------------------
     def get_watermarks(self, company_id: int) -> dict[str, str]:

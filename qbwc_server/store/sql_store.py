@@ -122,24 +122,6 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
     the mixins (``_lists.py``, ``_queue.py``, ``_reads.py``).
     """
 
-    def _update(
-        self, model: type[Any], row_id: int, allowed: frozenset[str], changes: Mapping[str, Any]
-    ) -> Any:
-        """Set some columns of one row; the row is returned still attached, for the view."""
-        unknown = set(changes) - allowed
-        if unknown:
-            raise ValueError(f"cannot update {model.__tablename__} fields {sorted(unknown)}")
-        with self._tx() as s:
-            row = s.get(model, row_id)
-            if row is None:
-                raise NotFoundError(f"no {model.__tablename__} with id {row_id}")
-            for key, value in changes.items():
-                setattr(row, key, value)
-            s.flush()
-            if model is Company:
-                row.firm  # load the firm inside the transaction for the view  # noqa: B018
-            return row
-
     # installation ----------------------------------------------------------------------------
     def get_installation(self) -> InstallationView | None:
         """The installation row, or None before ``qbtime init``."""
@@ -237,7 +219,7 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
 
         :raises NotFoundError: no company has that id.
         """
-        return _company_view(self._update(Company, company_id, COMPANY_FIELDS, changes))
+        return self._update(Company, company_id, COMPANY_FIELDS, changes, _company_view)
 
     # login throttling ------------------------------------------------------------------------
     def count_login_failures(
@@ -351,7 +333,7 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
 
     def update_session(self, session_id: int, **changes: Any) -> SessionView:
         """Change some columns of a session."""
-        return _session_view(self._update(SyncSession, session_id, SESSION_FIELDS, changes))
+        return self._update(SyncSession, session_id, SESSION_FIELDS, changes, _session_view)
 
     def list_sessions(self, company_id: int, *, limit: int = 50) -> list[SessionView]:
         """The company's most recent sessions, newest first."""

@@ -4,7 +4,6 @@ deletions, first-sync removals and per-company separation (DESIGN sections 3, 6 
 from __future__ import annotations
 
 import itertools
-import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -16,6 +15,7 @@ from qbwc_server.simulate import FakeQuickBooks, load_sample_company
 from qbwc_server.store import SqlStore, _lists
 from qbwc_server.store.views_api import ListName
 from qbwc_server.testing import FixedClock
+from tests.store.conftest import add_company
 
 MODIFIED = datetime(2026, 11, 2, 4, 0, tzinfo=timezone(timedelta(hours=-5)))
 LIST_NAMES: dict[str, ListName] = {
@@ -32,18 +32,6 @@ QUERIES: dict[str, type[qbxml.ListQuery]] = {
     "team_member": qbxml.EmployeeQuery,
     "customer": qbxml.CustomerQuery,
 }
-
-
-def add_company(store: SqlStore, clock: FixedClock, name: str = "Acme") -> int:
-    """A company straight in the store (no password hashing: these tests are about lists)."""
-    return store.add_company(
-        name=name,
-        firm_name=None,
-        username=f"{name.lower()}-{uuid.uuid4().hex[:6]}",
-        password_hash="not-a-hash",
-        file_id="{" + str(uuid.uuid4()).upper() + "}",
-        now=clock.now(),
-    ).id
 
 
 def customer(

@@ -17,22 +17,11 @@ from qbwc_server.store.views import NewWorkItem, SessionView
 from qbwc_server.sync import planner
 from qbwc_server.testing import FixedClock
 from tests.conftest import make_store
+from tests.store.conftest import add_company
 
 TTL = timedelta(minutes=30)
 KINDS = ["classes", "employees", "customers"]
 PLAN = planner.plan_session(KINDS)
-
-
-def add_company(store: SqlStore, clock: FixedClock, name: str = "Acme") -> int:
-    """A company straight in the store (no password hashing: these tests are about the queue)."""
-    return store.add_company(
-        name=name,
-        firm_name=None,
-        username=f"{name.lower()}-{uuid.uuid4().hex[:6]}",
-        password_hash="not-a-hash",
-        file_id="{" + str(uuid.uuid4()).upper() + "}",
-        now=clock.now(),
-    ).id
 
 
 def open_session(
