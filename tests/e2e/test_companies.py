@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from qbwc_server import admin
 from qbwc_server.simulate import Fault, generate_company, load_sample_company
 from tests.e2e.conftest import expected
 
 
-def test_two_companies_sync_at_once_without_touching_each_other(harness) -> None:
+@pytest.mark.parametrize(
+    "database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_two_companies_sync_at_once_without_touching_each_other(any_harness) -> None:
     """Two companies syncing in parallel threads each get exactly their own company file."""
+    harness = any_harness
     a, b = harness.add_company("Evergreen"), harness.add_company("Birchwood")
     qb_a = harness.quickbooks()
     other = generate_company(

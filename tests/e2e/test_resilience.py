@@ -139,3 +139,16 @@ def test_expired_iterator_restarts_the_list(harness) -> None:
         harness.snapshot(created.company.id)["customer"]
         == expected(company, ("customer",))["customer"]
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_killed_session_resumes_on_postgresql(any_harness) -> None:
+    """On PostgreSQL too, an answer lost after QuickBooks committed is re-imported once."""
+    h = any_harness
+    created = h.add_company()
+    qb = h.quickbooks()
+    assert h.sync(created, qb, faults=[Fault(kind="drop_after_commit", at=4)]).outcome != "finished"
+    h.clock.advance(minutes=31)
+    assert h.sync(created, qb).outcome == "finished"
+    assert h.snapshot(created.company.id) == _want(qb.company)
