@@ -176,6 +176,8 @@ class SyncEngine:
                 item.request_id,
                 version,
             )
+            if self.settings.log_qbxml:
+                log.info("session %s: qbXML request %s:\n%s", session.id, item.request_id, xml)
             return xml
         self.store.update_session(session.id, last_seen_at=now, last_error=messages.NO_PENDING_WORK)
         return ""
@@ -199,6 +201,8 @@ class SyncEngine:
             now=now,
         )
         data = response.encode("utf-8")
+        if self.settings.log_qbxml:
+            log.info("session %s: qbXML response (%d bytes):\n%s", session.id, len(data), response)
         answers = importer.run(data, max_bytes=self.settings.max_body_bytes)
         errors = importer.record_errors
         for answer in answers:

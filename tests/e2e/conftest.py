@@ -151,10 +151,13 @@ def harness_for(tmp_path, clock: FixedClock, xsd_validator) -> Iterator[Callable
     made: list[tuple[SqlStore, Any]] = []
     xsd_validator.refused.clear()  # type: ignore[attr-defined]
 
-    def _make(url: str) -> Harness:
+    def _make(url: str, **settings: object) -> Harness:
         store = make_store(url, clock)
         app = create_app(
-            make_settings(tmp_path, url), clock=clock, tickets=CountingTicketSource(), store=store
+            make_settings(tmp_path, url, **settings),
+            clock=clock,
+            tickets=CountingTicketSource(),
+            store=store,
         )
         server = serve_in_thread(app)
         live = server.__enter__()

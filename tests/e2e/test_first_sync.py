@@ -82,3 +82,14 @@ def test_second_sync_right_after_is_none(harness) -> None:
     harness.clock.advance(minutes=60)
     again = harness.sync(created, qb)
     assert again.outcome == "finished" and again.summary.startswith("Up to date")
+
+
+@pytest.mark.parametrize("log_qbxml", [False, True])
+def test_qbxml_is_logged_only_when_asked(harness_for, sqlite_url, caplog, log_qbxml) -> None:
+    """Request and response qbXML reach the log only with the ``log_qbxml`` setting."""
+    h = harness_for(sqlite_url, log_qbxml=log_qbxml)
+    created = h.add_company()
+    assert h.sync(created, h.quickbooks()).outcome == "finished"
+    assert ("<CustomerQueryRq" in caplog.text) is log_qbxml
+    assert ("<CustomerRet>" in caplog.text) is log_qbxml
+    assert created.password not in caplog.text
