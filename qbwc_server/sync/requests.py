@@ -15,6 +15,8 @@ from ..store.views import WorkItemView
 from .planner import DELETED, JOBS_BY_KIND
 
 OVERLAP = timedelta(minutes=5)
+SUNDAY = 6
+DST_WINDOW_END_HOUR = 4  # the repeated hour ends by 03:00 local; one hour of margin
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
@@ -24,10 +26,19 @@ def local_text(value: datetime) -> str:
 
 
 def since(watermark: str | None) -> datetime | None:
-    """The FromModifiedDate for a watermark: five minutes earlier, naive local time."""
+    """The FromModifiedDate for a watermark: five minutes earlier, naive local time.
+
+    Daylight saving ends on a Sunday night (01:00-03:00 local in North America, Europe and
+    Australia), when an hour of wall-clock times happens twice: a change in the second pass
+    can read earlier than a watermark set in the first. A watermark in that window therefore
+    looks back an hour more; the cost is re-reading, at most weekly, an hour of changes.
+    """
     if not watermark:
         return None
-    return datetime.strptime(watermark, LOCAL_FORMAT) - OVERLAP
+    mark = datetime.strptime(watermark, LOCAL_FORMAT)
+    if mark.weekday() == SUNDAY and mark.hour < DST_WINDOW_END_HOUR:
+        return mark - OVERLAP - timedelta(hours=1)
+    return mark - OVERLAP
 
 
 ITERATORS_SINCE = "5.0"  # iteratorID/iteratorRemainingCount appear in qbXML 5.0

@@ -169,3 +169,18 @@ def test_iterator_lists_can_be_asked_before_qbxml_5(kind: str) -> None:
     )
     document = qbxml.build_msgs_rq([spec], "4.1", on_error=ON_ERROR)
     assert "iterator" not in document and "MaxReturned" not in document
+
+
+@pytest.mark.parametrize(
+    ("watermark", "expected"),
+    [
+        ("2026-11-03T01:30:00", "2026-11-03T01:25:00"),  # a Tuesday: five minutes
+        ("2026-11-01T01:30:00", "2026-11-01T00:25:00"),  # Sunday night: one hour more
+        ("2026-11-01T04:10:00", "2026-11-01T04:05:00"),  # Sunday after the window
+    ],
+)
+def test_overlap_widens_in_the_repeated_hour(watermark: str, expected: str) -> None:
+    """Around the end of daylight saving the query looks back an extra hour."""
+    from qbwc_server.sync.requests import since
+
+    assert since(watermark).strftime("%Y-%m-%dT%H:%M:%S") == expected
