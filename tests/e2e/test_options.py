@@ -124,3 +124,36 @@ def test_no_confirmation_needed_without_local_customers(harness) -> None:
     """A company with no local customers syncs at once (nothing would be removed)."""
     created = harness.add_company()
     assert harness.sync(created, harness.quickbooks()).outcome == "finished"
+
+
+def test_canadian_company_is_never_asked_for_payroll_wage_items(harness) -> None:
+    """Outside the US, payroll wage items are skipped (a notice, not an error), then unplanned."""
+    created = harness.add_company()
+    qb = harness.quickbooks(country="CA")
+    first = harness.sync(created, qb)
+    assert first.outcome == "finished" and first.summary.endswith("no errors")
+    assert "PayrollItemWageQueryRq" not in _requests(first)
+    notices = harness.rows(created.company.id, "sync_error")
+    assert [n["request_type"] for n in notices] == ["payroll_items"]
+    assert harness.store.get_company(created.company.id).qb_country == "CA"
+    harness.clock.advance(minutes=61)
+    second = harness.sync(created, qb)
+    assert second.outcome == "finished"
+    assert len(harness.rows(created.company.id, "sync_error")) == 1
+
+
+def test_a_list_switched_on_later_arrives_in_full(harness) -> None:
+    """Turning on vendors after the first sync imports every vendor at the next sync."""
+    from mappings import ImportOptions, change_options, options_to_dict
+
+    created = harness.add_company()
+    qb = harness.quickbooks()
+    assert harness.sync(created, qb).outcome == "finished"
+    options = change_options(ImportOptions(), {"import_vendors": "yes"}, first_sync_done=True)
+    harness.store.update_company(created.company.id, import_options=options_to_dict(options))
+    harness.clock.advance(minutes=61)
+    later = harness.sync(created, qb)
+    vendor_rq = next(r for r in _requests(later).split("<?xml")[1:] if "VendorQueryRq" in r)
+    assert "<FromModifiedDate>" not in vendor_rq
+    rows = harness.rows(created.company.id, "team_member", "qb_role = 'vendor'")
+    assert {r["qb_list_id"] for r in rows} == {v.list_id for v in qb.company.records("Vendor")}
