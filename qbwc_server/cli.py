@@ -9,7 +9,6 @@ import functools
 import json
 import logging
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,8 +19,9 @@ from mappings import describe_options, options_to_dict
 from . import __version__, admin
 from .clock import SystemClock
 from .errors import ConfigurationError, QbwcServerError
+from .report import company_json, company_lines, company_report, when
 from .settings import Settings, load_settings
-from .store import CompanyView, SqlStore, make_engine, to_json, upgrade_schema
+from .store import SqlStore, make_engine, upgrade_schema
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,22 +56,6 @@ def _store(ctx: click.Context) -> SqlStore:
         ctx.call_on_close(ctx.obj["store"].dispose)
     store: SqlStore = ctx.obj["store"]
     return store
-
-
-def _company_json(company: CompanyView) -> dict[str, Any]:
-    return {
-        "id": company.id,
-        "name": company.name,
-        "firm": company.firm_name,
-        "username": company.qbwc_username,
-        "file_id": company.file_id,
-        "bound_company_file": company.bound_company_file,
-        "sync_requested_at": company.sync_requested_at.isoformat()
-        if company.sync_requested_at
-        else None,
-        "last_success_at": company.last_success_at.isoformat() if company.last_success_at else None,
-        "last_error": company.last_error,
-    }
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -155,7 +139,7 @@ def company_add(
     created = admin.add_company(_store(ctx), SystemClock(), name, firm=firm, username=username)
     c = created.company
     if as_json:
-        click.echo(json.dumps({**_company_json(c), "password": created.password}))
+        click.echo(json.dumps({**company_json(c), "password": created.password}))
         return
     click.echo(f"id:       {c.id}")
     click.echo(f"name:     {c.name}")
@@ -173,7 +157,7 @@ def company_list(ctx: click.Context, as_json: bool) -> None:
     """List the companies."""
     companies = _store(ctx).list_companies()
     if as_json:
-        click.echo(json.dumps([_company_json(c) for c in companies]))
+        click.echo(json.dumps([company_json(c) for c in companies]))
         return
     if not companies:
         click.echo("no companies yet: add one with `qbtime company add NAME`", err=True)
@@ -229,91 +213,6 @@ def company_token(ctx: click.Context, company_id: int, label: str | None) -> Non
     )
 
 
-def _when(value: datetime | None, never: str = "never") -> str:
-    return value.isoformat(timespec="seconds") if value else never
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _show_json(details: admin.CompanyDetails) -> dict[str, Any]:
-    c = details.company
-    return {
-        **_company_json(c),
-        "qb_product": c.qb_product,
-        "qb_country": c.qb_country,
-        "qbxml_version": c.qbxml_version,
-        "first_sync_at": _iso(c.first_sync_at),
-        "delete_confirmed_at": _iso(c.delete_confirmed_at),
-        "last_error_at": _iso(c.last_error_at),
-        "created_at": c.created_at.isoformat(),
-        "import_options": options_to_dict(details.options),
-        "counts": to_json(details.counts),
-        "last_session": to_json(details.last_session),
-    }
-
-
-def _first_sync_line(c: CompanyView) -> str:
-    if c.first_sync_at:
-        return f"done {_when(c.first_sync_at)}"
-    if c.delete_confirmed_at:
-        return f"not yet; removals confirmed {_when(c.delete_confirmed_at)}"
-    return f"not yet; removals not confirmed (`qbtime company confirm-first-sync {c.id} --type delete`)"
-
-
-def _echo_show(details: admin.CompanyDetails) -> None:
-    c = details.company
-    product = ", ".join(
-        p
-        for p in (
-            c.qb_product,
-            c.qb_country and f"country {c.qb_country}",
-            c.qbxml_version and f"qbXML {c.qbxml_version}",
-        )
-        if p
-    )
-    rows = [
-        ("name", c.name),
-        ("firm", c.firm_name or "-"),
-        ("username", c.qbwc_username),
-        ("file_id", c.file_id),
-        ("company file", c.bound_company_file or "not bound yet (the next session binds it)"),
-        ("QuickBooks", product or "not seen yet"),
-        ("first sync", _first_sync_line(c)),
-        ("last success", _when(c.last_success_at)),
-        ("last error", f"{_when(c.last_error_at)}: {c.last_error}" if c.last_error else "-"),
-        ("sync requested", _when(c.sync_requested_at, never="no")),
-    ]
-    click.echo(f"company {c.id}")
-    for label, value in rows:
-        click.echo(f"  {label + ':':<16}{value}")
-    click.echo("import options:")
-    for name, text in describe_options(details.options):
-        click.echo(f"  {name + ':':<26}{text}")
-    click.echo(f"lists:            {'total':>8}{'active':>8}{'archived':>10}{'deleted_in_qb':>15}")
-    for kind, n in details.counts.items():
-        click.echo(
-            f"  {kind.replace('_', ' '):<16}{n.total:>8}{n.active:>8}{n.archived:>10}"
-            f"{n.deleted_in_qb:>15}"
-        )
-        if n.parts:
-            click.echo("    " + ", ".join(f"{k} {v}" for k, v in n.parts.items()))
-    s = details.last_session
-    if s is None:
-        click.echo("last sync session: none yet")
-        return
-    click.echo(f"last sync session: {s.id}")
-    click.echo(f"  {'state:':<16}{s.state} ({s.progress}%, {s.done} of {s.planned} requests)")
-    click.echo(f"  {'started:':<16}{_when(s.started_at)}")
-    click.echo(f"  {'ended:':<16}{_when(s.ended_at, never='-')}")
-    counts = ", ".join(f"{k} {v}" for k, v in sorted(s.counts.items())) or "-"
-    click.echo(f"  {'counts:':<16}{counts}")
-    click.echo(
-        f"  {'errors:':<16}{s.errors}" + (f" (last: {s.last_error})" if s.last_error else "")
-    )
-
-
 @company.command("show")
 @click.argument("company_id", type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
@@ -323,9 +222,9 @@ def company_show(ctx: click.Context, company_id: int, as_json: bool) -> None:
     """Show a company: settings, import options, list counts and its last sync session."""
     details = admin.company_details(_store(ctx), company_id)
     if as_json:
-        click.echo(json.dumps(_show_json(details), sort_keys=True))
+        click.echo(json.dumps(company_report(details), sort_keys=True))
     else:
-        _echo_show(details)
+        click.echo("\n".join(company_lines(details)))
 
 
 _YES_NO = "yes|no"
@@ -400,11 +299,11 @@ def company_confirm_first_sync(ctx: click.Context, company_id: int, typed: str) 
         raise BadInputError(str(exc)) from exc
     if done.state == "first_sync_done":
         click.echo(
-            f"company {company_id} had its first sync on {_when(done.at)}: nothing to confirm"
+            f"company {company_id} had its first sync on {when(done.at)}: nothing to confirm"
         )
         return
     if done.state == "already_confirmed":
-        click.echo(f"company {company_id}: already confirmed on {_when(done.at)}")
+        click.echo(f"company {company_id}: already confirmed on {when(done.at)}")
         return
     click.echo(
         f"company {company_id}: confirmed. The first sync will remove the local customers and "

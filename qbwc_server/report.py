@@ -1,0 +1,117 @@
+"""How the CLI shows a company: JSON objects and readable lines (no click, no I/O)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from mappings import describe_options, options_to_dict
+
+from .admin import CompanyDetails
+from .store import CompanyView, to_json
+
+
+def company_json(company: CompanyView) -> dict[str, Any]:
+    """The company fields ``qbtime company add/list --json`` print."""
+    return {
+        "id": company.id,
+        "name": company.name,
+        "firm": company.firm_name,
+        "username": company.qbwc_username,
+        "file_id": company.file_id,
+        "bound_company_file": company.bound_company_file,
+        "sync_requested_at": company.sync_requested_at.isoformat()
+        if company.sync_requested_at
+        else None,
+        "last_success_at": company.last_success_at.isoformat() if company.last_success_at else None,
+        "last_error": company.last_error,
+    }
+
+
+def when(value: datetime | None, never: str = "never") -> str:
+    """A time for people (seconds precision), or ``never``."""
+    return value.isoformat(timespec="seconds") if value else never
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def company_report(details: CompanyDetails) -> dict[str, Any]:
+    """``qbtime company show --json``: the company as one JSON-ready object."""
+    c = details.company
+    return {
+        **company_json(c),
+        "qb_product": c.qb_product,
+        "qb_country": c.qb_country,
+        "qbxml_version": c.qbxml_version,
+        "first_sync_at": _iso(c.first_sync_at),
+        "delete_confirmed_at": _iso(c.delete_confirmed_at),
+        "last_error_at": _iso(c.last_error_at),
+        "created_at": c.created_at.isoformat(),
+        "import_options": options_to_dict(details.options),
+        "counts": to_json(details.counts),
+        "last_session": to_json(details.last_session),
+    }
+
+
+def _first_sync_line(c: CompanyView) -> str:
+    if c.first_sync_at:
+        return f"done {when(c.first_sync_at)}"
+    if c.delete_confirmed_at:
+        return f"not yet; removals confirmed {when(c.delete_confirmed_at)}"
+    return f"not yet; removals not confirmed (`qbtime company confirm-first-sync {c.id} --type delete`)"
+
+
+def company_lines(details: CompanyDetails) -> list[str]:
+    """``qbtime company show``: the company as readable lines."""
+    lines: list[str] = []
+    echo = lines.append
+    c = details.company
+    product = ", ".join(
+        p
+        for p in (
+            c.qb_product,
+            c.qb_country and f"country {c.qb_country}",
+            c.qbxml_version and f"qbXML {c.qbxml_version}",
+        )
+        if p
+    )
+    rows = [
+        ("name", c.name),
+        ("firm", c.firm_name or "-"),
+        ("username", c.qbwc_username),
+        ("file_id", c.file_id),
+        ("company file", c.bound_company_file or "not bound yet (the next session binds it)"),
+        ("QuickBooks", product or "not seen yet"),
+        ("first sync", _first_sync_line(c)),
+        ("last success", when(c.last_success_at)),
+        ("last error", f"{when(c.last_error_at)}: {c.last_error}" if c.last_error else "-"),
+        ("sync requested", when(c.sync_requested_at, never="no")),
+    ]
+    echo(f"company {c.id}")
+    for label, value in rows:
+        echo(f"  {label + ':':<16}{value}")
+    echo("import options:")
+    for name, text in describe_options(details.options):
+        echo(f"  {name + ':':<26}{text}")
+    echo(f"lists:            {'total':>8}{'active':>8}{'archived':>10}{'deleted_in_qb':>15}")
+    for kind, n in details.counts.items():
+        echo(
+            f"  {kind.replace('_', ' '):<16}{n.total:>8}{n.active:>8}{n.archived:>10}"
+            f"{n.deleted_in_qb:>15}"
+        )
+        if n.parts:
+            echo("    " + ", ".join(f"{k} {v}" for k, v in n.parts.items()))
+    s = details.last_session
+    if s is None:
+        echo("last sync session: none yet")
+        return lines
+    echo(f"last sync session: {s.id}")
+    echo(f"  {'state:':<16}{s.state} ({s.progress}%, {s.done} of {s.planned} requests)")
+    echo(f"  {'started:':<16}{when(s.started_at)}")
+    echo(f"  {'ended:':<16}{when(s.ended_at, never='-')}")
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(s.counts.items())) or "-"
+    echo(f"  {'counts:':<16}{counts}")
+    echo(f"  {'errors:':<16}{s.errors}" + (f" (last: {s.last_error})" if s.last_error else ""))
+    return lines
