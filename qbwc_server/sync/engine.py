@@ -143,10 +143,12 @@ class SyncEngine:
             return ""
         version = session.qbxml_version or FALLBACK_VERSION
         while (item := self.store.claim_next_item(session.id, now)) is not None:
-            if item.kind == "payroll_items" and session.qbxml_country not in (None, "US"):
+            # The first session plans before it learns the country from the HCP response.
+            if not planner.offered_in(item.kind, session.qbxml_country):
                 notice = Problem(
                     code="country",
-                    message=f"Payroll wage items are not used in {session.qbxml_country} editions.",
+                    message=f"{item.kind.replace('_', ' ').capitalize()} are not offered in "
+                    f"{session.qbxml_country} editions.",
                     fix="Nothing to do.",
                     counts_as_error=False,
                 )

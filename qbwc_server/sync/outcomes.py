@@ -43,6 +43,12 @@ class Outcome:
     disable: bool = False
 
 
+def _count(spec: dict[str, object], key: str) -> int:
+    """A counter kept in an item's spec (JSON: missing or null reads as 0)."""
+    value = spec.get(key)
+    return value if isinstance(value, int) else 0
+
+
 def _optional(item: WorkItemView) -> bool:
     job = JOBS_BY_KIND.get(item.kind)
     return job is not None and job.optional
@@ -75,7 +81,7 @@ def decide(
         info = qbxml.describe_status(status.code)
         code = str(status.code)
         if status.code == ITERATOR_EXPIRED:
-            restarts = int(spec.get("restarts", 0) or 0) + 1  # type: ignore[call-overload]
+            restarts = _count(spec, "restarts") + 1
             spec.update(iterator_id=None, restarts=restarts, fetched=0, remaining=0)
             if restarts <= MAX_RESTARTS:
                 return Outcome(state=PENDING, spec=spec)
@@ -92,7 +98,7 @@ def decide(
             problem=Problem(code=code, message=status.message or info.meaning, fix=info.fix),
         )
     spec["newest"] = _later(spec.get("newest"), newest)
-    spec["fetched"] = int(spec.get("fetched", 0) or 0) + received  # type: ignore[call-overload]
+    spec["fetched"] = _count(spec, "fetched") + received
     remaining = status.iterator_remaining_count or 0
     if status.iterator_id and remaining > 0:
         spec.update(iterator_id=status.iterator_id, remaining=remaining)
@@ -122,8 +128,7 @@ def item_fraction(item: WorkItemView) -> float:
     """How much of an item is finished: 1 when resolved, the fetched share of an iterator."""
     if item.state in (DONE, FAILED):
         return 1.0
-    fetched = int(item.spec.get("fetched", 0) or 0)  # type: ignore[call-overload]
-    remaining = int(item.spec.get("remaining", 0) or 0)  # type: ignore[call-overload]
+    fetched, remaining = _count(item.spec, "fetched"), _count(item.spec, "remaining")
     if item.spec.get("iterator_id") and fetched + remaining > 0:
         return fetched / (fetched + remaining)
     return 0.0

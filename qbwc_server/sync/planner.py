@@ -71,20 +71,31 @@ def due_reason(
     return None
 
 
+def offered_in(kind: str, country: str | None) -> bool:
+    """Whether QuickBooks of ``country`` (None: not known yet) has this list at all.
+
+    Payroll wage items exist in US editions only (qbXML On-Screen Reference).
+    """
+    return kind != "payroll_items" or country in (None, "US")
+
+
 def wanted_lists(
     options: ImportOptions, *, country: str | None, disabled: tuple[str, ...]
 ) -> list[str]:
     """The lists this company imports, in dependency order."""
     wanted = {
         "classes": options.classes != "off",
-        # Payroll wage items exist in US editions only (qbXML On-Screen Reference).
-        "payroll_items": country in (None, "US"),
+        "payroll_items": True,
         "service_items": options.service_items != "off",
         "employees": True,
         "vendors": options.import_vendors,
         "customers": options.import_customers_jobs,
     }
-    return [job.kind for job in LIST_JOBS if wanted[job.kind] and job.kind not in disabled]
+    return [
+        job.kind
+        for job in LIST_JOBS
+        if wanted[job.kind] and offered_in(job.kind, country) and job.kind not in disabled
+    ]
 
 
 def plan_session(kinds: list[str]) -> list[NewWorkItem]:

@@ -56,10 +56,6 @@ def _prefix(ticket: str | None) -> str:
     return (ticket or "")[:8]
 
 
-def session_hash(ticket: str | None) -> str:
-    return credentials.hash_ticket(ticket or "")
-
-
 class QbwcService:
     """Answers every Web Connector callback from the store; holds no per-session memory."""
 
@@ -203,7 +199,7 @@ class QbwcService:
             )
             if refused is not None:
                 return ""
-            session = self.store.get_session(session_hash(ticket)) or session
+            session = self._any_session(ticket) or session
         return self.engine.next_request(session)
 
     # receiveResponseXML ----------------------------------------------------------------------
@@ -289,20 +285,22 @@ class QbwcService:
         if session is None or session.state == "expired":
             return messages.UNKNOWN_TICKET_CLOSE
         company = self.store.get_company(session.company_id)
-        line = messages.summary_line(session.counts, session.errors, product=company.qb_product)
-        blocked = session.state_data.get("blocked")
-        if isinstance(blocked, str):
-            line = blocked
+        raw = session.state_data.get("blocked")
+        blocked = raw if isinstance(raw, str) else None  # a blocked session sent nothing
+        line = blocked or messages.summary_line(
+            session.counts, session.errors, product=company.qb_product
+        )
         if session.state != OPEN:
             return line
         now = self.clock.now()
-        complete = bool(session.state_data.get("completed")) and not blocked
-        state = "finished" if complete else "failed"
-        self.store.update_session(session.id, state=state, ended_at=now, last_seen_at=now)
+        complete = bool(session.state_data.get("completed"))
+        self.store.update_session(
+            session.id, state="finished" if complete else "failed", ended_at=now, last_seen_at=now
+        )
         if not complete:
-            text = blocked if isinstance(blocked, str) else messages.SESSION_NOT_FINISHED
+            text = blocked or messages.SESSION_NOT_FINISHED
             self.store.update_company(session.company_id, last_error=text, last_error_at=now)
-            if not blocked:
+            if blocked is None:
                 line = f"{line}; update not finished, it resumes next time"
         log.info("session %s closed: %s", _prefix(ticket), line)
         return line

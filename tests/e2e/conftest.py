@@ -140,6 +140,15 @@ def expected(company: CompanyFile, kinds: tuple[str, ...] = tuple(TABLES)) -> di
     return out
 
 
+def expected_default(company: CompanyFile) -> dict[str, set[tuple]]:
+    """``expected`` for the default import options: employees (no vendors), customers/jobs,
+    service items and payroll items; no classes."""
+    want = expected(company, ("team_member", "customer", "service_item", "payroll_item"))
+    vendors = {v.list_id for v in company.records("Vendor")}
+    want["team_member"] = {r for r in want["team_member"] if r[0] not in vendors}
+    return want
+
+
 def live_only(snapshot: dict[str, set[tuple]]) -> dict[str, set[tuple]]:
     """The snapshot without rows flagged deleted in QuickBooks."""
     return {k: {r for r in v if not r[4]} for k, v in snapshot.items()}

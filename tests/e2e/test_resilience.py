@@ -6,17 +6,7 @@ from __future__ import annotations
 import pytest
 
 from qbwc_server.simulate import FakeQuickBooks, Fault
-from tests.e2e.conftest import expected
-
-KINDS = ("team_member", "customer", "service_item", "payroll_item")
-
-
-def _want(company):
-    want = expected(company, KINDS)
-    vendors = {v.list_id for v in company.records("Vendor")}
-    want["team_member"] = {r for r in want["team_member"] if r[0] not in vendors}
-    want["qb_class"] = set()
-    return want
+from tests.e2e.conftest import expected, expected_default
 
 
 def test_hresult_mid_session_fails_one_item_and_continues(harness) -> None:
@@ -34,7 +24,10 @@ def test_hresult_mid_session_fails_one_item_and_continues(harness) -> None:
     assert [(e["status_code"], e["request_type"]) for e in errors] == [("0x80040402", "employees")]
     assert errors[0]["fix"]
     snap = harness.snapshot(created.company.id)
-    assert snap["team_member"] == set() and snap["customer"] == _want(qb.company)["customer"]
+    assert (
+        snap["team_member"] == set()
+        and snap["customer"] == expected_default(qb.company)["customer"]
+    )
     company = harness.store.get_company(created.company.id)
     assert company.first_sync_at is None and "1 error" in (company.last_error or "")
 
@@ -49,7 +42,9 @@ def test_three_hresults_in_a_row_stop_the_session(harness) -> None:
     assert "three requests in a row" in transcript.last_error
     harness.clock.advance(minutes=1)
     again = harness.sync(created, qb)
-    assert again.outcome == "finished" and harness.snapshot(created.company.id) == _want(qb.company)
+    assert again.outcome == "finished" and harness.snapshot(created.company.id) == expected_default(
+        qb.company
+    )
 
 
 def test_optional_request_unknown_to_this_edition_is_disabled(harness) -> None:
@@ -82,7 +77,7 @@ def test_session_killed_at_every_step_is_resumed(harness, kind: str, at: int) ->
     harness.clock.advance(minutes=31)
     resumed = harness.sync(created, qb)
     assert resumed.outcome == "finished", resumed.last_error
-    assert harness.snapshot(created.company.id) == _want(qb.company)
+    assert harness.snapshot(created.company.id) == expected_default(qb.company)
     rows = harness.rows(created.company.id, "customer")
     assert (
         len(rows)
@@ -102,7 +97,7 @@ def test_retransmitted_calls_change_nothing(harness, operation: str, at: int) ->
         created, qb, faults=[Fault(kind="duplicate", operation=operation, at=at)]
     )
     assert transcript.outcome == "finished"
-    assert harness.snapshot(created.company.id) == _want(qb.company)
+    assert harness.snapshot(created.company.id) == expected_default(qb.company)
 
 
 class ForgetfulQuickBooks(FakeQuickBooks):
@@ -151,4 +146,4 @@ def test_killed_session_resumes_on_postgresql(any_harness) -> None:
     assert h.sync(created, qb, faults=[Fault(kind="drop_after_commit", at=4)]).outcome != "finished"
     h.clock.advance(minutes=31)
     assert h.sync(created, qb).outcome == "finished"
-    assert h.snapshot(created.company.id) == _want(qb.company)
+    assert h.snapshot(created.company.id) == expected_default(qb.company)
