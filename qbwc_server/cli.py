@@ -5,7 +5,6 @@ Errors are one line on stderr and a non-zero exit status.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 from collections.abc import Callable
@@ -17,45 +16,17 @@ import click
 from mappings import describe_options, options_to_dict
 
 from . import __version__, admin
+from .clitools import BadInputError
+from .clitools import errors_as_one_line as _errors_as_one_line
+from .clitools import settings_of as _settings
+from .clitools import store_of as _store
 from .clock import SystemClock
-from .errors import ConfigurationError, QbwcServerError
+from .errors import ConfigurationError
 from .report import company_json, company_lines, company_report, when
-from .settings import Settings, load_settings
+from .settings import load_settings
 from .store import SqlStore, make_engine, upgrade_schema
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _errors_as_one_line(fn: F) -> F:
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except QbwcServerError as exc:
-            raise click.ClickException(str(exc)) from exc
-
-    return wrapper  # type: ignore[return-value]
-
-
-class BadInputError(click.ClickException):
-    """Input the command cannot take (a wrong confirmation word): one line, exit status 2."""
-
-    exit_code = 2
-
-
-def _settings(ctx: click.Context) -> Settings:
-    settings: Settings = ctx.obj["settings"]
-    return settings
-
-
-def _store(ctx: click.Context) -> SqlStore:
-    if "store" not in ctx.obj:
-        from .app import open_store
-
-        ctx.obj["store"] = open_store(_settings(ctx))
-        ctx.call_on_close(ctx.obj["store"].dispose)
-    store: SqlStore = ctx.obj["store"]
-    return store
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -345,6 +316,10 @@ def demo(seconds_limit: float) -> None:
     from .demo import run_demo
 
     raise SystemExit(run_demo(click.echo, seconds_limit=seconds_limit))
+
+
+# Topic modules (cli_<topic>.py, built on clitools) register their commands here, one line each:
+# main.add_command(cli_<topic>.<group>) or company.add_command(cli_<topic>.<command>).
 
 
 if __name__ == "__main__":  # python -m qbwc_server.cli
