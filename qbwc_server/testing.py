@@ -61,5 +61,8 @@ def serve_in_thread(app: Any, host: str = "127.0.0.1") -> Iterator[str]:
                 channel.close()
 
         server.task_dispatcher.shutdown()  # type: ignore[union-attr]
-        server.trigger.pull_trigger(_close_all)  # type: ignore[union-attr]
+        try:
+            server.trigger.pull_trigger(_close_all)  # type: ignore[union-attr]
+        except OSError:  # the loop has already closed its trigger: nothing is left to close
+            pass
         thread.join(timeout=5)
