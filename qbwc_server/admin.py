@@ -19,7 +19,7 @@ from mappings import (
 
 from .clock import Clock
 from .errors import ConfigurationError
-from .qwc import QwcValues, braced_guid, render_qwc
+from .qwc import QwcValues, braced_guid, render_qwc, server_urls
 from .settings import Settings, new_secret_key
 from .store import (
     ApiTokenView,
@@ -44,6 +44,8 @@ class NewCompany:
 
     company: CompanyView
     password: str
+    same_name: tuple[CompanyView, ...] = ()
+    """Older companies with the same name (``company add`` warns about them)."""
 
 
 def new_guid() -> str:
@@ -84,6 +86,7 @@ def add_company(
         raise ConfigurationError(
             "a QBWC username is 3-40 letters, digits, dots, dashes, underscores or @"
         )
+    same_name = tuple(c for c in store.list_companies() if _same_name(c.name, name))
     candidates = [username] if username else _candidates(store, _username_base(name))
     password = credentials.generate_password()
     company = store.add_company(
@@ -94,7 +97,7 @@ def add_company(
         file_id=new_guid(),
         now=clock.now(),
     )
-    return NewCompany(company=company, password=password)
+    return NewCompany(company=company, password=password, same_name=same_name)
 
 
 def _candidates(store: SqlStore, base: str) -> list[str]:
@@ -119,28 +122,52 @@ def request_sync(store: SqlStore, clock: Clock, company_id: int) -> CompanyView:
     return store.update_company(company_id, sync_requested_at=clock.now())
 
 
-def company_qwc(store: SqlStore, settings: Settings, company_id: int, app_url: str) -> str:
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def app_name_suffix(store: SqlStore, company: CompanyView) -> str:
+    """`` (ID)`` when an older company has the same name, else ``""``.
+
+    The Web Connector keys applications by AppName: a second company's ``.qwc`` with the same
+    AppName would replace the first one's application. The oldest company keeps the plain name
+    so its ``.qwc`` never changes; the id is what ``qbtime company qwc ID`` was given.
+    """
+    older = [
+        c for c in store.list_companies() if c.id < company.id and _same_name(c.name, company.name)
+    ]
+    return f" ({company.id})" if older else ""
+
+
+def company_qwc(
+    store: SqlStore, settings: Settings, company_id: int, app_url: str | None = None
+) -> str:
     """The .qwc file for one company.
 
-    :param app_url: the server's public base URL or its full ``/qbwc`` endpoint URL.
-    :raises ConfigurationError: the URL would be refused by the Web Connector.
+    :param app_url: the server's public base URL or its full ``/qbwc`` endpoint URL (a path
+        prefix is kept); ``None`` uses the ``public_url`` setting.
+    :raises ConfigurationError: no URL, or a URL the Web Connector would refuse.
     """
     installation = store.get_installation()
     if installation is None:
         raise ConfigurationError("the installation is not initialised: run `qbtime init` first")
     company = store.get_company(company_id)
-    url = app_url.strip().rstrip("/")
-    if not url.endswith("/qbwc"):
-        url += "/qbwc"
+    url = (app_url or "").strip() or settings.public_url.strip()
+    if not url:
+        raise ConfigurationError(
+            "no server URL: give --url https://your-host (the address the Web Connector reaches "
+            "this server at) or set public_url in settings.toml"
+        )
     return render_qwc(
         QwcValues(
             company_name=company.name,
             username=company.qbwc_username,
             owner_id=installation.owner_id,
             file_id=company.file_id,
-            app_url=url,
+            app_url=server_urls(url).app_url,
             support_url=settings.support_url,
             run_every_n_minutes=settings.run_every_n_minutes,
+            app_name_suffix=app_name_suffix(store, company),
         )
     )
 

@@ -16,7 +16,13 @@ import click
 from mappings import describe_options, options_to_dict
 
 from . import __version__, admin
-from .clitools import BadInputError
+from .clitools import (
+    BadInputError,
+    check_instance_folder,
+    check_listen_address,
+    driver_missing,
+    write_output,
+)
 from .clitools import errors_as_one_line as _errors_as_one_line
 from .clitools import settings_of as _settings
 from .clitools import store_of as _store
@@ -52,8 +58,11 @@ def main(ctx: click.Context, home: Path | None) -> None:
 def init(ctx: click.Context) -> None:
     """Create or upgrade the database and the installation's OwnerID."""
     settings = _settings(ctx)
-    settings.home.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.effective_database_url)
+    check_instance_folder(settings)
+    try:
+        engine = make_engine(settings.effective_database_url)
+    except ImportError as exc:
+        raise driver_missing(exc) from exc
     try:
         upgrade_schema(engine)
         installation = admin.init_installation(SqlStore(engine), SystemClock())
@@ -79,6 +88,7 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     settings = _settings(ctx)
+    check_listen_address(host, port)
     app = create_app(settings, store=_store(ctx))
     click.echo(f"qbtime-sync {__version__} serving http://{host}:{port}/qbwc", err=True)
     waitress.serve(
@@ -118,6 +128,13 @@ def company_add(
     click.echo(f"password: {created.password}")
     click.echo(f"file_id:  {c.file_id}")
     click.echo("The password is shown only now: type it into the Web Connector.", err=True)
+    for other in created.same_name:
+        click.echo(
+            f"warning: company {other.id} is also named {other.name!r}; their .qwc files are told "
+            f"apart by the AppName suffix ({c.id}); a different name is clearer for whoever "
+            "works at the QuickBooks PC",
+            err=True,
+        )
 
 
 @company.command("list")
@@ -140,18 +157,20 @@ def company_list(ctx: click.Context, as_json: bool) -> None:
 @company.command("qwc")
 @click.argument("company_id", type=int)
 @click.option(
-    "--url", required=True, help="The server's public https URL, e.g. https://sync.example.com"
+    "--url",
+    default=None,
+    help="The server's public https URL, e.g. https://sync.example.com (default: public_url).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.pass_context
 @_errors_as_one_line
-def company_qwc(ctx: click.Context, company_id: int, url: str, output: Path | None) -> None:
+def company_qwc(ctx: click.Context, company_id: int, url: str | None, output: Path | None) -> None:
     """Write the company's .qwc file (to stdout, or to FILE with -o)."""
     text = admin.company_qwc(_store(ctx), _settings(ctx), company_id, url)
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         click.echo(f"wrote {output}", err=True)
 
 

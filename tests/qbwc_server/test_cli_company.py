@@ -47,7 +47,7 @@ DEFAULT_OPTIONS = {
     "billable": "show",
     "classes": "off",
     "import_vendors": False,
-    "export_time": True,
+    "export_time": False,
 }
 
 
