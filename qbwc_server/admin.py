@@ -7,7 +7,7 @@ import secrets
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from mappings import (
     ImportOptions,
@@ -202,6 +202,51 @@ def create_api_token(
     return NewApiToken(token=token, view=view)
 
 
+# login locks ---------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class LoginLock:
+    """Too many failed logins for a username from one address: authenticate answers ``nvu``
+    to it, even with the right password, until ``until``."""
+
+    address: str
+    failures: int
+    until: datetime
+
+
+def login_locks(
+    store: SqlStore, settings: Settings, company: CompanyView, now: datetime
+) -> tuple[LoginLock, ...]:
+    """The locks on the company's QBWC username now, one per address, soonest end first.
+
+    The Web Connector is refused while ``login_failures_per_user`` failures of the username
+    from that address lie within the last ``login_failure_window_seconds``, so the lock ends
+    when the oldest of the newest that many failures leaves the window.
+    """
+    window = timedelta(seconds=settings.login_failure_window_seconds)
+    limit = max(settings.login_failures_per_user, 1)
+    by_address: dict[str, list[datetime]] = {}
+    for address, at in store.list_login_failures(
+        username=company.qbwc_username, since=now - window
+    ):
+        by_address.setdefault(address, []).append(at)
+    locks = [
+        LoginLock(address=address, failures=len(times), until=times[-limit] + window)
+        for address, times in by_address.items()
+        if len(times) >= limit
+    ]
+    return tuple(sorted(locks, key=lambda lock: (lock.until, lock.address)))
+
+
+def unlock_company(store: SqlStore, company_id: int) -> int:
+    """Forget the failed logins of the company's QBWC username, from every address, so the
+    Web Connector may log in again at once; returns how many were forgotten.
+
+    :raises NotFoundError: no company has that id.
+    """
+    company = store.get_company(company_id)
+    return store.delete_login_failures(username=company.qbwc_username)
+
+
 # company details and options -----------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class CompanyDetails:
@@ -211,6 +256,7 @@ class CompanyDetails:
     options: ImportOptions
     counts: dict[ListName, ListCounts]
     last_session: SessionRecord | None
+    login_locks: tuple[LoginLock, ...] = ()
 
 
 def _options(company: CompanyView) -> ImportOptions:
@@ -222,18 +268,27 @@ def _options(company: CompanyView) -> ImportOptions:
         ) from exc
 
 
-def company_details(store: SqlStore, company_id: int) -> CompanyDetails:
-    """The company, its import options, per-list counts and its last sync session.
+def company_details(
+    store: SqlStore,
+    company_id: int,
+    *,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+) -> CompanyDetails:
+    """The company, its import options, per-list counts, its last sync session and, given the
+    settings and the time, the login locks on its username.
 
     :raises NotFoundError: no company has that id.
     """
     company = store.get_company(company_id)
     sessions = store.list_sync_sessions(company_id, limit=1)
+    locks = login_locks(store, settings, company, now) if settings and now else ()
     return CompanyDetails(
         company=company,
         options=_options(company),
         counts=store.company_counts(company_id),
         last_session=sessions.rows[0] if sessions.rows else None,
+        login_locks=locks,
     )
 
 

@@ -15,7 +15,7 @@ import click
 
 from mappings import describe_options, options_to_dict
 
-from . import __version__, admin
+from . import __version__, admin, cli_ops
 from .clitools import (
     BadInputError,
     check_instance_folder,
@@ -210,7 +210,9 @@ def company_token(ctx: click.Context, company_id: int, label: str | None) -> Non
 @_errors_as_one_line
 def company_show(ctx: click.Context, company_id: int, as_json: bool) -> None:
     """Show a company: settings, import options, list counts and its last sync session."""
-    details = admin.company_details(_store(ctx), company_id)
+    details = admin.company_details(
+        _store(ctx), company_id, settings=_settings(ctx), now=SystemClock().now()
+    )
     if as_json:
         click.echo(json.dumps(company_report(details), sort_keys=True))
     else:
@@ -339,6 +341,7 @@ def demo(seconds_limit: float) -> None:
 
 # Topic modules (cli_<topic>.py, built on clitools) register their commands here, one line each:
 # main.add_command(cli_<topic>.<group>) or company.add_command(cli_<topic>.<command>).
+company.add_command(cli_ops.company_unlock)
 
 
 if __name__ == "__main__":  # python -m qbwc_server.cli

@@ -345,3 +345,20 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
                 .limit(limit)
             )
             return [_session_view(r) for r in rows]
+
+    # login locks, for `qbtime company show` and `qbtime company unlock` ---------------------
+    def list_login_failures(self, *, username: str, since: datetime) -> list[tuple[str, datetime]]:
+        """The username's failed logins since ``since``, as (address, time), oldest first."""
+        with self._tx() as s:
+            rows = s.execute(
+                select(LoginFailure.address, LoginFailure.at)
+                .where(LoginFailure.username == username, LoginFailure.at >= since)
+                .order_by(LoginFailure.at, LoginFailure.id)
+            )
+            return [(address, at) for address, at in rows]
+
+    def delete_login_failures(self, *, username: str) -> int:
+        """Forget every failed login of ``username`` (from any address); returns how many."""
+        with self._tx() as s:
+            result = s.execute(delete(LoginFailure).where(LoginFailure.username == username))
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
