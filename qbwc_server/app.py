@@ -78,6 +78,7 @@ def create_app(
     app.config.update(SECRET_KEY=settings.secret_key or installation.secret_key)
     app.extensions["qbtime"] = Services(settings=settings, store=store, qbwc=service)
 
+    from .web import api_company as _api_company  # noqa: F401  (adds its route to api_bp)
     from .web.api import bp as api_bp
     from .web.support import bp as support_bp
 
