@@ -16,8 +16,6 @@ import requests
 
 from tests.conftest import ROOT, _free_port
 
-pytestmark = pytest.mark.slow
-
 
 def _base_python() -> str:
     """The interpreter the tests' own virtual environment was made from (not a venv)."""
@@ -72,6 +70,7 @@ def _make(repo: Path, *args: str, timeout: float = 1200) -> subprocess.Completed
     )
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(1800)  # two pip installs from pip's cache on a shared machine
 @pytest.mark.skipif(shutil.which("make") is None or shutil.which("git") is None, reason="make")
 def test_point_setup_make_run_and_make_test_use_a_project_venv(tmp_path: Path) -> None:
@@ -126,6 +125,7 @@ def test_point_setup_make_run_and_make_test_use_a_project_venv(tmp_path: Path) -
     assert "creating the virtual environment" not in tested.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_point_setup_demo_from_a_wheel_syncs_evergreen_builders(tmp_path: Path) -> None:
     """A wheel built from the checkout ships the sample company: an installed `qbtime demo`
@@ -158,3 +158,45 @@ def test_point_setup_demo_from_a_wheel_syncs_evergreen_builders(tmp_path: Path) 
     assert demo.returncode == 0, demo.stdout + demo.stderr
     assert "syncing the QuickBooks company 'Evergreen Builders & Remodeling'" in demo.stdout
     assert "outcome: finished" in demo.stdout
+
+
+def test_point_setup_names_the_missing_venv_package(tmp_path: Path) -> None:
+    """Where `python -m venv` cannot work (Debian's Python without python3-venv) and nothing can
+    install it, the script and `make venv` name the exact package, and no .venv is left."""
+    real = sys.executable
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "python3"
+    # Debian's python3 without python3-venv: everything works but ensurepip is missing
+    fake.write_text(
+        "#!/bin/sh\n"
+        'case "$*" in *ensurepip*) echo "No module named ensurepip" >&2; exit 1;; esac\n'
+        f'exec {real} "$@"\n'
+    )
+    fake.chmod(0o755)
+    for tool in ("bash", "id", "sed", "cat", "rm", "mv", "grep", "make", "dirname"):
+        found = shutil.which(tool)
+        if found:
+            (bin_dir / tool).symlink_to(found)
+    env = {**_clean_env(), "PATH": str(bin_dir), "PYTHON": str(fake)}
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    script = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "install-system-deps.sh"), "--venv-only"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert script.returncode == 1
+    assert "install these packages" in script.stderr and f"python{version}-venv" in script.stderr
+    repo = _checkout_copy(tmp_path)
+    made = subprocess.run(
+        ["make", "venv", f"PYTHON={fake}"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert made.returncode != 0 and f"apt-get install python{version}-venv" in made.stderr
+    assert not (repo / ".venv").exists()
