@@ -332,6 +332,7 @@ def sync_now(ctx: click.Context, company_id: int) -> None:
 
 @main.command()
 @click.option("--seconds-limit", default=30.0, show_default=True, help="Fail if slower than this.")
+@_errors_as_one_line
 def demo(seconds_limit: float) -> None:
     """Run a full simulated sync: a throwaway server, the sample company, a fake Web Connector."""
     from .demo import run_demo
