@@ -46,8 +46,8 @@ def errors_as_one_line(fn: F) -> F:
         try:
             with map_store_errors():
                 return fn(*args, **kwargs)
-        except click.ClickException:
-            raise
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click's own outcomes: it prints them (or nothing) with their exit status
         except StoreError as exc:
             raise click.ClickException(database_sentence(exc)) from exc
         except QbwcServerError as exc:

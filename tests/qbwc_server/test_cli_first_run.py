@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from lxml import etree
@@ -272,3 +273,17 @@ def test_point_export_time_starts_off(run) -> None:
     assert run("company", "add", "Acme").exit_code == 0
     options = json.loads(run("company", "options", "1", "--json").stdout)
     assert options["export_time"] is False
+
+
+def test_point_errors_click_outcomes_pass_through(run, monkeypatch) -> None:
+    """click's own exits (ctx.exit, Abort) keep their meaning instead of becoming 'unexpected'."""
+    assert run("init").exit_code == 0
+    from qbwc_server import admin
+
+    def aborted(*_args, **_kwargs):
+        raise click.Abort()
+
+    monkeypatch.setattr(admin, "request_sync", aborted)
+    result = run("sync-now", "1")
+    assert result.exit_code == 1 and "unexpectedly" not in result.output
+    assert "Aborted!" in result.stderr
