@@ -20,3 +20,12 @@ def shown(value: object, limit: int = LOG_VALUE_CHARS) -> str:
     if len(text) > limit:
         return f"{head}...({len(text)} chars)"
     return head
+
+
+def one_line(value: str | None, limit: int) -> str:
+    """A client-supplied text kept for later (a sync error, a log line): control characters
+    escaped (a newline becomes ``\\n``), at most ``limit`` characters."""
+    text = "".join(
+        c if c.isprintable() or c == " " else repr(c)[1:-1] for c in (value or "")[: limit + 1]
+    )
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -110,9 +110,9 @@ def prolog_problem(text: str, *, complete: bool) -> str | None:
         while pos < end and text[pos] in " \t\r\n":
             pos += 1
         if text.startswith("<?", pos):
-            close = text.find("?>", pos + 2)
+            close, mark = text.find("?>", pos + 2), "?>"
         elif text.startswith("<!--", pos):
-            close = text.find("-->", pos + 4)
+            close, mark = text.find("-->", pos + 4), "-->"
         elif text.startswith("<!", pos) and text[pos + 2 : pos + 9].upper() == "DOCTYPE":
             return "A SOAP message must not contain a DTD."
         elif pos >= end and not complete:
@@ -121,7 +121,7 @@ def prolog_problem(text: str, *, complete: bool) -> str | None:
             return None
         if close < 0:
             return None if complete else "The XML prolog is too long."
-        pos = close + 2
+        pos = close + len(mark)
 
 
 def has_doctype(body: bytes) -> bool:

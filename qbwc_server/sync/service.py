@@ -19,7 +19,7 @@ import qbxml
 from .. import __version__
 from ..clock import Clock, TicketSource
 from ..errors import DatabaseUnavailableError
-from ..logsafe import shown
+from ..logsafe import one_line, shown
 from ..settings import Settings
 from . import credentials, messages, planner
 from .engine import SyncEngine
@@ -36,6 +36,9 @@ DONE = "done"
 OPEN = "open"
 FAILED = "failed"
 HRESULT_STOP_COUNT = 3
+# What QBWC sends in hresult/message is kept (sync errors, logs) at most this long, on one line.
+HRESULT_CHARS = 32
+MESSAGE_CHARS = 500
 # authenticate's postpone (seconds) when the server failed internally: try again a bit later.
 RETRY_POSTPONE_SECONDS = 600
 PURGE_EVERY = timedelta(minutes=1)
@@ -343,6 +346,7 @@ class QbwcService:
         if session is None:
             return -1
         now = self.clock.now()
+        hresult, message = one_line(hresult, HRESULT_CHARS), one_line(message, MESSAGE_CHARS)
         if hresult and hresult.strip():
             log.warning(
                 "session %s: hresult %s (%s)", _prefix(ticket), shown(hresult), shown(message)
@@ -374,6 +378,7 @@ class QbwcService:
         if session is None:
             return DONE
         now = self.clock.now()
+        hresult, message = one_line(hresult, HRESULT_CHARS), one_line(message, MESSAGE_CHARS)
         info = qbxml.describe_hresult((hresult or "").strip() or "0x00000000")
         text = messages.CONNECTION_ERROR.format(
             hresult=info.hresult, cause=info.cause, fix=info.fix
