@@ -10,6 +10,8 @@ import hashlib
 import hmac
 import logging
 import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -42,6 +44,8 @@ MESSAGE_CHARS = 500
 # authenticate's postpone (seconds) when the server failed internally: try again a bit later.
 RETRY_POSTPONE_SECONDS = 600
 PURGE_EVERY = timedelta(minutes=1)
+# Failures that could not be stored (the database was gone), kept per process for getLastError.
+UNRECORDED_KEPT = 1000
 # getLastError sentences that are not errors: closeConnection does not report them.
 NOT_ERRORS = frozenset({messages.NO_PENDING_WORK, messages.NO_ERROR, "NoOp"})
 # What each operation answers when it failed inside the server (its terminal answer).
@@ -103,6 +107,8 @@ class QbwcService:
             b"qbtime-sync refused ticket\0" + (secret or secrets.token_hex(32)).encode("utf-8")
         ).digest()
         self._next_purge = clock.now()
+        self._unrecorded: OrderedDict[str, str] = OrderedDict()
+        self._unrecorded_lock = threading.Lock()
 
     @property
     def _ttl(self) -> timedelta:
@@ -276,8 +282,23 @@ class QbwcService:
                 session.id, state=FAILED, ended_at=now, last_seen_at=now, last_error=text
             )
             self.store.update_company(session.company_id, last_error=text, last_error_at=now)
-        except Exception as exc:  # the database is still gone: getLastError will say so
+        except Exception as exc:  # the database is still gone: remember it in this process
             log.warning("session %s: could not record the failure (%s)", _prefix(ticket), exc)
+            with self._unrecorded_lock:
+                self._unrecorded[credentials.hash_ticket(ticket)] = text
+                while len(self._unrecorded) > UNRECORDED_KEPT:
+                    self._unrecorded.popitem(last=False)
+
+    def _take_unrecorded(self, ticket: str | None) -> str | None:
+        """The failure sentence this process could not store for ``ticket``; stored now if the
+        database is back (else remembered again)."""
+        if not ticket or not self._unrecorded:
+            return None
+        with self._unrecorded_lock:
+            text = self._unrecorded.pop(credentials.hash_ticket(ticket), None)
+        if text is not None:
+            self._fail_session(ticket, text)
+        return text
 
     # session lookup --------------------------------------------------------------------------
     def _live_session(self, ticket: str | None) -> SessionView | None:
@@ -413,6 +434,9 @@ class QbwcService:
 
     def get_last_error(self, ticket: str | None) -> str:
         """A human sentence naming the problem and the fix."""
+        unrecorded = self._take_unrecorded(ticket)
+        if unrecorded is not None:
+            return unrecorded
         session = self._any_session(ticket)
         if session is None:
             refusal = self._refusal(ticket)
@@ -427,6 +451,7 @@ class QbwcService:
 
     def close_connection(self, ticket: str | None) -> str:
         """End the session and answer with a one-line summary of what happened."""
+        self._take_unrecorded(ticket)
         session = self._any_session(ticket)
         if session is None:
             refusal = self._refusal(ticket)

@@ -327,3 +327,19 @@ def test_point1_internal_error_during_a_call_is_recorded(
     session = sqlite_store.list_sessions(created.company.id)[0]
     assert session.state == "failed" and session.last_error == messages.INTERNAL_ERROR
     assert sqlite_store.get_company(created.company.id).last_error == messages.INTERNAL_ERROR
+
+
+@pytest.mark.allow_error_logs
+def test_point1_failure_during_an_outage_is_reported_after_it(
+    qbwc, companies, sqlite_store, db_file
+) -> None:
+    """A call that failed while the database was gone is still reported once it is back: the
+    sentence is stored then, and closeConnection says the update stopped."""
+    created = companies.add()
+    ticket = _login(qbwc, created)
+    with database_gone(sqlite_store, db_file):
+        assert qbwc.send(ticket) == ""
+    assert qbwc.last_error(ticket) == messages.DATABASE_ERROR
+    assert qbwc.close(ticket) == messages.UPDATE_STOPPED.format(error=messages.DATABASE_ERROR)
+    session = sqlite_store.list_sessions(created.company.id)[0]
+    assert session.state == "failed" and session.last_error == messages.DATABASE_ERROR
