@@ -24,6 +24,7 @@ from .views import CompanyView, InstallationView, NewWorkItem, SessionView
 log = logging.getLogger(__name__)
 
 OPEN = "open"
+USERNAME_CHARS = 100  # login_failure.username
 COMPANY_FIELDS = frozenset(
     {
         "password_hash",
@@ -231,6 +232,7 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
         A wrong password for one company does not count against the others at that address (an
         accounting firm's one PC syncs many companies); guessing usernames does.
         """
+        username = username[:USERNAME_CHARS]  # as record_login_failure stores it
         with self._tx() as s:
             recent = LoginFailure.at >= since
             by_user = s.scalar(
@@ -251,7 +253,7 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
     def record_login_failure(self, *, username: str, address: str, now: datetime) -> None:
         """Remember one failed authenticate."""
         with self._tx() as s:
-            s.add(LoginFailure(username=username[:100], address=address[:64], at=now))
+            s.add(LoginFailure(username=username[:USERNAME_CHARS], address=address[:64], at=now))
 
     def clear_login_failures(self, *, username: str, address: str) -> None:
         """Forget the failures of a user who has now logged in from that address."""

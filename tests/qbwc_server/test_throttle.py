@@ -110,3 +110,18 @@ def test_point4_without_trusted_proxies_forwarded_headers_are_ignored(served) ->
         instance.url, good["username"], good["password"], {"X-Forwarded-For": "198.51.100.20"}
     )
     assert answer[1] == "nvu"
+
+
+def test_point8_store_counts_only_unknown_usernames_per_address(store, clock) -> None:
+    """count_login_failures counts per address only the usernames no company has, on SQLite and
+    PostgreSQL; a username longer than the column still matches its own failures."""
+    from qbwc_server import admin
+
+    known = admin.add_company(store, clock, "Acme").company.qbwc_username
+    now = clock.now()
+    long_name = "z" * 300
+    for user in (known, known, "guess-a", "guess-b", long_name):
+        store.record_login_failure(username=user, address="10.0.0.9", now=now)
+    assert store.count_login_failures(username=known, address="10.0.0.9", since=now) == (2, 3)
+    assert store.count_login_failures(username=long_name, address="10.0.0.9", since=now) == (1, 3)
+    assert store.count_login_failures(username=known, address="10.0.0.8", since=now) == (0, 0)
