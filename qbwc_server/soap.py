@@ -18,6 +18,7 @@ from spyne.protocol.soap import Soap11
 from spyne.server.wsgi import WsgiApplication
 
 from .errors import DatabaseUnavailableError
+from .logsafe import shown
 from .sync import messages
 from .sync.service import FAILURE_ANSWERS, QbwcService
 
@@ -62,7 +63,9 @@ def _call(ctx: Any, operation: str, ticket: str | None, fn: Callable[[], Any]) -
         return fn()
     except Exception as exc:
         if isinstance(exc, DatabaseUnavailableError):
-            log.error("QBWC %s failed: the database is unavailable (%s)", operation, exc.__cause__)
+            # The driver's message names the statement and its parameters: capped, escaped.
+            cause = shown(exc.__cause__, 200)
+            log.error("QBWC %s failed: the database is unavailable (%s)", operation, cause)
         else:
             log.exception("QBWC %s failed", operation)
         try:

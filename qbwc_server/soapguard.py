@@ -233,7 +233,7 @@ class SoapGuard:
         try:
             return self.is_live_ticket(ticket)
         except Exception as exc:  # the database is down: the call itself will say so
-            log.warning("could not look up ticket %s (%s)", shown(ticket, 8), exc)
+            log.warning("could not look up ticket %s (%s)", shown(ticket, 8), shown(exc, 200))
             return False
 
     def _forward(
