@@ -283,7 +283,9 @@ class QbwcService:
             )
             self.store.update_company(session.company_id, last_error=text, last_error_at=now)
         except Exception as exc:  # the database is still gone: remember it in this process
-            log.warning("session %s: could not record the failure (%s)", _prefix(ticket), exc)
+            log.warning(
+                "session %s: could not record the failure (%s)", _prefix(ticket), shown(exc, 200)
+            )
             with self._unrecorded_lock:
                 self._unrecorded[credentials.hash_ticket(ticket)] = text
                 while len(self._unrecorded) > UNRECORDED_KEPT:
@@ -474,11 +476,11 @@ class QbwcService:
         complete = bool(session.state_data.get("completed"))
         if blocked is not None:
             line = blocked
-        elif session.state != OPEN:  # refused binding, connectionError, hresults, a failure
+        elif session.state == FAILED:  # refused binding, connectionError, hresults, a failure
             line = messages.UPDATE_STOPPED.format(error=error or messages.SESSION_NOT_FINISHED)
             if session.counts.get("received") or session.counts.get("exported"):
                 line = f"{summary}; {line[0].lower()}{line[1:]}"
-        elif complete:
+        elif complete or session.state != OPEN:
             line = summary
         else:
             line = summary + messages.NOT_FINISHED_SUFFIX
