@@ -85,7 +85,8 @@ def _version_tuple(text: str) -> tuple[int, ...] | None:
 
 
 def _prefix(ticket: str | None) -> str:
-    return (ticket or "")[:8]
+    """A ticket's first characters for a log line (the caller may have sent anything)."""
+    return one_line((ticket or "")[:8], 32)
 
 
 class QbwcService:
@@ -168,6 +169,7 @@ class QbwcService:
         during a lock does not extend it.
         """
         username = (username or "").strip()
+        address = one_line(address, 64)  # from X-Forwarded-For behind a trusted proxy
         now = self.clock.now()
         ticket = self.tickets.new_ticket()
         if self._throttled(username, address, now):
