@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .clock import Clock, RandomTicketSource, SystemClock, TicketSource
 from .errors import ConfigurationError
@@ -87,6 +88,16 @@ def create_app(
     soap = SoapGuard(
         make_soap_wsgi(service, max_body_bytes=settings.max_body_bytes),
         max_body_bytes=settings.max_body_bytes,
+        large_body_bytes=settings.large_body_bytes,
+        max_large_bodies=settings.max_large_bodies,
+        is_live_ticket=service.is_live_ticket,
     )
     app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {SOAP_PATH: soap})  # type: ignore[method-assign]
+    hops = settings.trusted_proxies
+    if hops:
+        # Behind `hops` reverse proxies the peer is the nearest proxy: the client address (for
+        # login throttling), scheme and host come from the X-Forwarded-* headers they add.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
     return app

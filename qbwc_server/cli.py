@@ -98,7 +98,24 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
         threads=threads,
         max_request_body_size=settings.max_body_bytes + 1024 * 1024,
         ident="qbtime-sync",
+        **waitress_proxy_options(settings.trusted_proxies),
     )
+
+
+def waitress_proxy_options(hops: int) -> dict[str, object]:
+    """waitress' options for ``hops`` trusted reverse proxies (none: it drops X-Forwarded-*).
+
+    waitress strips every X-Forwarded-* header unless told which proxy to trust; the app's
+    ProxyFix then reads the same headers with the same hop count.
+    """
+    if hops <= 0:
+        return {}
+    return {
+        "trusted_proxy": "*",
+        "trusted_proxy_count": hops,
+        "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto x-forwarded-host",
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 @main.group()

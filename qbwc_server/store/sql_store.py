@@ -24,6 +24,7 @@ from .views import CompanyView, InstallationView, NewWorkItem, SessionView
 log = logging.getLogger(__name__)
 
 OPEN = "open"
+USERNAME_CHARS = 100  # login_failure.username
 COMPANY_FIELDS = frozenset(
     {
         "password_hash",
@@ -225,7 +226,13 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
     def count_login_failures(
         self, *, username: str, address: str, since: datetime
     ) -> tuple[int, int]:
-        """Failures since ``since`` for (username, address) and for the address alone."""
+        """Failures since ``since`` for (username, address), and for the address alone counting
+        only usernames no company has.
+
+        A wrong password for one company does not count against the others at that address (an
+        accounting firm's one PC syncs many companies); guessing usernames does.
+        """
+        username = username[:USERNAME_CHARS]  # as record_login_failure stores it
         with self._tx() as s:
             recent = LoginFailure.at >= since
             by_user = s.scalar(
@@ -233,15 +240,20 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
                     recent, LoginFailure.username == username, LoginFailure.address == address
                 )
             )
+            known = select(Company.qbwc_username).where(Company.qbwc_username.is_not(None))
             by_address = s.scalar(
-                select(func.count()).where(recent, LoginFailure.address == address)
+                select(func.count()).where(
+                    recent,
+                    LoginFailure.address == address,
+                    LoginFailure.username.not_in(known.scalar_subquery()),
+                )
             )
             return int(by_user or 0), int(by_address or 0)
 
     def record_login_failure(self, *, username: str, address: str, now: datetime) -> None:
         """Remember one failed authenticate."""
         with self._tx() as s:
-            s.add(LoginFailure(username=username[:100], address=address[:64], at=now))
+            s.add(LoginFailure(username=username[:USERNAME_CHARS], address=address[:64], at=now))
 
     def clear_login_failures(self, *, username: str, address: str) -> None:
         """Forget the failures of a user who has now logged in from that address."""
@@ -270,11 +282,16 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
         sync_requested_at: datetime | None,
         state_data: Mapping[str, object],
         plan: Sequence[NewWorkItem] = (),
+        takeover_since: datetime | None = None,
+        superseded_error: str = "A newer session took over.",
     ) -> SessionView | None:
         """Start a session with its planned work unless the company has a live one (then None:
         answer ``busy``).
 
-        Sessions idle since before ``live_since`` are marked expired first. The company row is
+        Sessions idle since before ``live_since`` are marked expired first; open sessions not
+        called since ``takeover_since`` (a dropped connection: the Web Connector runs one
+        session per application at a time) end as ``superseded`` with ``superseded_error``, and
+        their tickets stop working. The company row is
         locked (FOR UPDATE on PostgreSQL; BEGIN IMMEDIATE on SQLite) so two Web Connectors of
         one company cannot both start. Unfinished items of earlier sessions are retired and the
         plan queued in the same transaction.
@@ -294,6 +311,16 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
                 )
                 .values(state="expired", ended_at=now, last_error="The session expired.")
             )
+            if takeover_since is not None:
+                s.execute(
+                    update(SyncSession)
+                    .where(
+                        SyncSession.company_id == company_id,
+                        SyncSession.state == OPEN,
+                        SyncSession.last_seen_at < takeover_since,
+                    )
+                    .values(state="superseded", ended_at=now, last_error=superseded_error)
+                )
             live = s.scalar(
                 select(func.count()).where(
                     SyncSession.company_id == company_id, SyncSession.state == OPEN
