@@ -16,6 +16,7 @@ from .soap import make_soap_wsgi
 from .soapguard import SoapGuard
 from .store import SqlStore, current_revision, head_revision, make_engine
 from .sync.service import QbwcService
+from .synclog.recorder import RecordingService
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def create_app(
     installation = store.get_installation()
     if installation is None:
         raise ConfigurationError("the installation is not initialised: run `qbtime init` first")
-    service = QbwcService(
+    service = RecordingService(
         store=store,
         settings=settings,
         clock=clock or SystemClock(),
