@@ -79,6 +79,7 @@ def create_app(
     app.config.update(SECRET_KEY=settings.secret_key or installation.secret_key)
     app.extensions["qbtime"] = Services(settings=settings, store=store, qbwc=service)
 
+    from .web import log_api  # noqa: F401 - adds the sync log route to the api blueprint
     from .web.api import bp as api_bp
     from .web.support import bp as support_bp
 

@@ -15,7 +15,7 @@ import click
 
 from mappings import describe_options, options_to_dict
 
-from . import __version__, admin
+from . import __version__, admin, cli_log
 from .clitools import BadInputError
 from .clitools import errors_as_one_line as _errors_as_one_line
 from .clitools import settings_of as _settings
@@ -80,6 +80,11 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     )
     settings = _settings(ctx)
     app = create_app(settings, store=_store(ctx))
+    from .scheduler import make_scheduler
+
+    scheduler = make_scheduler(_store(ctx), settings, SystemClock())
+    scheduler.start()
+    ctx.call_on_close(lambda: scheduler.shutdown(wait=False))
     click.echo(f"qbtime-sync {__version__} serving http://{host}:{port}/qbwc", err=True)
     waitress.serve(
         app,
@@ -320,6 +325,8 @@ def demo(seconds_limit: float) -> None:
 
 # Topic modules (cli_<topic>.py, built on clitools) register their commands here, one line each:
 # main.add_command(cli_<topic>.<group>) or company.add_command(cli_<topic>.<command>).
+main.add_command(cli_log.log_group)
+main.add_command(cli_log.replay)
 
 
 if __name__ == "__main__":  # python -m qbwc_server.cli
