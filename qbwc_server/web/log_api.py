@@ -10,7 +10,7 @@ import io
 
 from flask import Response, request
 
-from ..synclog import write_log
+from ..synclog.logfile import write_log
 from .api import _MAX_ID, ApiError, _authorize, _not_found, _services, bp
 
 
