@@ -51,5 +51,6 @@ def make_scheduler(store: SqlStore, settings: Settings, clock: Clock) -> Backgro
         next_run_time=clock.now(),
         coalesce=True,
         max_instances=1,
+        misfire_grace_time=None,  # a run found late (a sleeping laptop) still runs
     )
     return scheduler

@@ -12,7 +12,7 @@ from .recorder import decompress_text
 if TYPE_CHECKING:
     from ..store import ExchangeRecord
 
-_RQ = re.compile(r"<(\w+Rq)\b")
+_RQ = re.compile(r"<(?!QBXMLMsgsRq)(\w+Rq)\b")
 _STATUS = re.compile(r'<\w+Rs\b[^>]*?\bstatusCode="(\d+)"')
 _ITERATOR = re.compile(r'iterator="(\w+)"')
 
@@ -63,7 +63,7 @@ def digest_line(d: dict[str, Any]) -> str:
     if "status" in d:
         parts.append(f"status {d['status']!r}")
     if "answer" in d:
-        parts.append(f"answer {str(d['answer'])[:80]!r}")
+        parts.append(f"answer {str(d['answer'])[:200]!r}")
     if d.get("error"):
         parts.append(f"error: {d['error']}")
     return "; ".join(parts)
