@@ -40,7 +40,7 @@ def _safe_purge(store: SqlStore, settings: Settings, clock: Clock) -> None:
 
 
 def make_scheduler(store: SqlStore, settings: Settings, clock: Clock) -> BackgroundScheduler:
-    """A scheduler (not started) with the purge job: at start, then every few hours."""
+    """A scheduler (not started) with the purge job: once at start, then every few hours."""
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
         _safe_purge,
@@ -48,9 +48,15 @@ def make_scheduler(store: SqlStore, settings: Settings, clock: Clock) -> Backgro
         hours=PURGE_EVERY_HOURS,
         args=(store, settings, clock),
         id=PURGE_JOB,
-        next_run_time=clock.now(),
         coalesce=True,
         max_instances=1,
         misfire_grace_time=None,  # a run found late (a sleeping laptop) still runs
+    )
+    # and once at start (a trigger-less job runs as soon as the scheduler starts)
+    scheduler.add_job(
+        _safe_purge,
+        args=(store, settings, clock),
+        id=PURGE_JOB + "-at-start",
+        misfire_grace_time=None,
     )
     return scheduler

@@ -251,8 +251,8 @@ def replay_offline(
     with scratch_store(db_url) as (store, tmp):
         installation = admin.init_installation(store, clock)
         created, fresh = _prepare_company(store, log, clock)
-        start = dict(log.session.get("start") or {})
-        incremental_alone = fresh and bool(start.get("first_sync_at"))
+        seeded = dict(log.session.get("start") or {})
+        incremental_alone = fresh and bool(seeded.get("first_sync_at"))
         company_id = created.company.id
         if store.get_company(company_id).sync_requested_at is None:
             store.update_company(company_id, sync_requested_at=clock.now())

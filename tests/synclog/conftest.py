@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from qbwc_server import admin
 from qbwc_server.app import create_app
-from qbwc_server.simulate import Fault, FakeQuickBooks, load_sample_company
+from qbwc_server.simulate import FakeQuickBooks, Fault, load_sample_company
 from qbwc_server.simulate.company import CompanyFile
 from qbwc_server.store import SqlStore
 from qbwc_server.synclog import export_session
@@ -63,7 +63,9 @@ def list_rows(store: SqlStore, company_id: int, *, times: bool = True) -> dict[s
     out: dict[str, list[tuple]] = {}
     with store.engine.connect() as conn:
         for table in LIST_TABLES:
-            result = conn.execute(text(f"SELECT * FROM {table} WHERE company_id = :c"), {"c": company_id})
+            result = conn.execute(
+                text(f"SELECT * FROM {table} WHERE company_id = :c"), {"c": company_id}
+            )
             rows = [
                 tuple((k, str(v)) for k, v in sorted(r._mapping.items()) if k not in skip)
                 for r in result

@@ -57,13 +57,24 @@ def test_point_log_export_and_replay_exit_codes(recorded, tmp_path: Path, monkey
     """``log export`` then ``replay``: exit 0 when reproduced, 1 with the difference, JSON."""
     url = str(recorded.store.engine.url)
     out = tmp_path / "s.jsonl.gz"
-    result = _run(tmp_path, monkeypatch, url, "log", "export", str(recorded.sessions[0]),
-                  "-o", str(out), "--scrub")
+    result = _run(
+        tmp_path,
+        monkeypatch,
+        url,
+        "log",
+        "export",
+        str(recorded.sessions[0]),
+        "-o",
+        str(out),
+        "--scrub",
+    )
     assert result.exit_code == 0 and "(scrubbed)" in result.stdout
     assert read_lines(out)[0]["scrubbed"] is True
     ok = _run(tmp_path, monkeypatch, url, "replay", str(out))
     assert ok.exit_code == 0, ok.output
-    assert "reproduces the recorded outcome" in ok.stdout and "created/updated/archived" in ok.stdout
+    assert (
+        "reproduces the recorded outcome" in ok.stdout and "created/updated/archived" in ok.stdout
+    )
     lines = read_lines(out)
     closing = lines[-1]
     assert closing["operation"] == "closeConnection"
@@ -77,8 +88,15 @@ def test_point_log_export_and_replay_exit_codes(recorded, tmp_path: Path, monkey
 
 def test_point_replay_against_needs_credentials(recorded, tmp_path: Path, monkeypatch) -> None:
     """``--against`` without ``--user``/``--password`` is refused (exit 2)."""
-    result = _run(tmp_path, monkeypatch, "sqlite://", "replay", str(recorded.files[0]),
-                  "--against", "http://127.0.0.1:9/qbwc")
+    result = _run(
+        tmp_path,
+        monkeypatch,
+        "sqlite://",
+        "replay",
+        str(recorded.files[0]),
+        "--against",
+        "http://127.0.0.1:9/qbwc",
+    )
     assert result.exit_code == 2 and "--user and --password" in result.output
 
 

@@ -39,11 +39,17 @@ def test_point_every_call_of_a_session_is_recorded(recorded) -> None:
     assert ops == calls[2:]  # serverVersion and clientVersion carry neither ticket nor user
     assert [r["seq"] for r in rows] == list(range(1, len(rows) + 1))
     auth = rows[0]
-    assert auth["params"] == [["strUserName", recorded.created.company.qbwc_username],
-                              ["strPassword", "***"]]
+    assert auth["params"] == [
+        ["strUserName", recorded.created.company.qbwc_username],
+        ["strPassword", "***"],
+    ]
     send = rows[1]
     assert [p[0] for p in send["params"]] == [
-        "ticket", "strHCPResponse", "strCompanyFileName", "qbXMLCountry", "qbXMLMajorVers",
+        "ticket",
+        "strHCPResponse",
+        "strCompanyFileName",
+        "qbXMLCountry",
+        "qbXMLMajorVers",
         "qbXMLMinorVers",
     ]
     assert "<HostQueryRs" in decompress_text(send["qbxml_in"])  # qbXML stored compressed
@@ -59,7 +65,9 @@ def test_point_password_never_appears(harness, tmp_path: Path, caplog) -> None: 
     transcript = harness.sync(created, harness.quickbooks())
     assert transcript.outcome == "finished"
     bad = FakeWebConnector(
-        f"{harness.url}/qbwc", created.company.qbwc_username, created.password[::-1],
+        f"{harness.url}/qbwc",
+        created.company.qbwc_username,
+        created.password[::-1],
         harness.quickbooks(),
     ).run()
     assert bad.outcome == "not_valid_user"
@@ -83,8 +91,9 @@ def test_point_calls_without_session_recorded_for_known_user_only(harness) -> No
     stranger's authenticate and calls with unknown tickets are not recorded at all."""
     created = harness.add_company()
     client = SoapClient(f"{harness.url}/qbwc")
-    answer = client.call("authenticate", [("strUserName", created.company.qbwc_username),
-                                          ("strPassword", "wrong")])
+    answer = client.call(
+        "authenticate", [("strUserName", created.company.qbwc_username), ("strPassword", "wrong")]
+    )
     assert answer[1] == "nvu"
     client.call("authenticate", [("strUserName", "stranger"), ("strPassword", "x")])
     client.call("getLastError", [("ticket", "00000000-0000-4000-8000-999999999999")])
@@ -138,8 +147,15 @@ def test_point_exported_file_has_header_and_lines(recorded) -> None:
     lines = read_lines(recorded.files[0])
     header = lines[0]
     assert header["format"] == "qbtime-synclog" and header["version"] == 1
-    assert {"server_version", "exported_at", "company", "session", "qbxml_version", "counts",
-            "scrubbed"} <= header.keys()
+    assert {
+        "server_version",
+        "exported_at",
+        "company",
+        "session",
+        "qbxml_version",
+        "counts",
+        "scrubbed",
+    } <= header.keys()
     assert header["scrubbed"] is False and header["session"]["exchanges"] == len(lines) - 1
     for line in lines[1:]:
         assert set(line) == {"seq", "operation", "params", "answer", "error", "duration_ms", "at"}

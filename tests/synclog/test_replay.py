@@ -101,7 +101,9 @@ def test_point_hand_edited_log_reports_the_difference(recorded, tmp_path: Path) 
     """A customer removed by hand from a recorded response: the replay says the counts differ."""
     lines = read_lines(recorded.files[0])
     for line in lines[1:]:
-        if line["operation"] == "receiveResponseXML" and "<CustomerRet>" in (line["params"][1][1] or ""):
+        if line["operation"] == "receiveResponseXML" and "<CustomerRet>" in (
+            line["params"][1][1] or ""
+        ):
             xml = line["params"][1][1]
             start = xml.index("<CustomerRet>")
             end = xml.index("</CustomerRet>", start) + len("</CustomerRet>")

@@ -36,8 +36,9 @@ def _values(data: object) -> set[str]:
 
 def _scrubbed(recorded, tmp_path: Path, n: int) -> Path:
     path = tmp_path / f"scrubbed{n}.jsonl.gz"
-    export_session(recorded.store, recorded.sessions[n], path, now=recorded.harness.clock.now(),
-                   scrub=True)
+    export_session(
+        recorded.store, recorded.sessions[n], path, now=recorded.harness.clock.now(), scrub=True
+    )
     return path
 
 
@@ -47,8 +48,12 @@ def test_point_scrubbed_file_holds_no_original_value(recorded, tmp_path: Path) -
     data = sample_company_data()
     originals = _values(data) | {"Zephyr Studio", "hello@zephyr.example", "(503) 555-7777"}
     company = recorded.store.get_company(recorded.created.company.id)
-    originals |= {company.name, company.qbwc_username, company.bound_company_file or "",
-                  company.qb_company_name or ""}
+    originals |= {
+        company.name,
+        company.qbwc_username,
+        company.bound_company_file or "",
+        company.qb_company_name or "",
+    }
     assert len(originals) > 200
     for n in (0, 1):
         body = gzip.decompress(_scrubbed(recorded, tmp_path, n).read_bytes()).decode("utf-8")
@@ -78,7 +83,8 @@ def test_point_scrub_keeps_ids_times_and_structure(recorded, tmp_path: Path) -> 
                 assert tag.findall(x) == tag.findall(y)
                 assert kept.findall(x) == kept.findall(y)
     customers = [
-        b.param("response") for b in scrubbed.exchanges
+        b.param("response")
+        for b in scrubbed.exchanges
         if "<CustomerRet>" in str(b.param("response") or "")
     ]
     blocks = re.findall(r"<CustomerRet>(.*?)</CustomerRet>", "".join(customers), re.S)
@@ -120,9 +126,21 @@ def test_point_addresses_ssn_and_notes_are_scrubbed() -> None:
     for xml in (captured, employee):
         scrubber.learn(xml)
     out = scrubber.xml(captured) + scrubber.xml(employee)
-    for original in ("Keith", "Palmer", "134 Stonemill Road", "Suite D", "Storrs", "06268",
-                     "(860) 634-1602", "(860) 429-5182", "keith@uglyslug.com", "250.00",
-                     "123-45-6789", "9 Elm Street", "Prefers mornings"):
+    for original in (
+        "Keith",
+        "Palmer",
+        "134 Stonemill Road",
+        "Suite D",
+        "Storrs",
+        "06268",
+        "(860) 634-1602",
+        "(860) 429-5182",
+        "keith@uglyslug.com",
+        "250.00",
+        "123-45-6789",
+        "9 Elm Street",
+        "Prefers mornings",
+    ):
         assert original not in out, original
     assert "10006-1211236622" in out and "1213155356" in out
     records = list(qbxml.iter_msgs_rs(scrubber.xml(captured).encode("utf-8")))
