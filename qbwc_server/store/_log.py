@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError
 from ._base import StoreBase
@@ -67,7 +68,8 @@ class LogMixin(StoreBase):
             )
             return seq
 
-    def _logged(self, s: object, query: object) -> list[LoggedSession]:
+    @staticmethod
+    def _logged(s: Session, query: Select[SyncSession]) -> list[LoggedSession]:
         stats = (
             select(
                 SyncExchange.session_id,
@@ -78,8 +80,8 @@ class LogMixin(StoreBase):
             .group_by(SyncExchange.session_id)
             .subquery()
         )
-        rows = s.execute(  # type: ignore[attr-defined]
-            query.add_columns(Company.name, stats.c.n, stats.c.stored, stats.c.raw)  # type: ignore[attr-defined]
+        rows = s.execute(
+            query.add_columns(Company.name, stats.c.n, stats.c.stored, stats.c.raw)
             .join(Company, Company.id == SyncSession.company_id)
             .outerjoin(stats, stats.c.session_id == SyncSession.id)
         )

@@ -161,3 +161,20 @@ def test_point_exported_file_has_header_and_lines(recorded) -> None:
         assert set(line) == {"seq", "operation", "params", "answer", "error", "duration_ms", "at"}
     sends = [line for line in lines if line.get("operation") == "sendRequestXML"]
     assert sends[0]["params"][1][1].startswith("<?xml")  # the HCP response as text
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_point_recording_and_export_on_postgres(harness_for, database_url: str, tmp_path) -> None:
+    """On PostgreSQL too, a sync is recorded (compressed qbXML in bytea) and exports to a file
+    that replays offline to the same outcome."""
+    from qbwc_server.synclog import read_log, replay_offline
+
+    h = harness_for(database_url)
+    created = h.add_company()
+    assert h.sync(created, h.quickbooks()).outcome == "finished"
+    session = h.store.list_logged_sessions(company_id=created.company.id)[0]
+    assert session.exchanges > 5 and 0 < session.log_bytes < session.raw_bytes
+    out = tmp_path / "pg.jsonl.gz"
+    export_session(h.store, session.id, out, now=h.clock.now())
+    assert replay_offline(read_log(out)).reproduced
