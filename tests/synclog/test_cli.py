@@ -9,8 +9,9 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from qbwc_server.cli import main
+from tests.conftest import make_settings
 from tests.e2e.conftest import harness  # noqa: F401 - fixture
-from tests.synclog.conftest import read_lines, write_lines
+from tests.synclog.conftest import MAX_RETURNED, read_lines, write_lines
 
 
 def _run(tmp_path: Path, monkeypatch, url: str, *args: str):
@@ -118,3 +119,37 @@ def test_point_log_purge(harness, tmp_path: Path, monkeypatch) -> None:  # noqa:
     gone = _run(tmp_path, monkeypatch, url, "log", "purge", "--older-than", "0")
     assert gone.exit_code == 0 and f"purged {before} exchanges" in gone.stdout
     assert count("sync_exchange") == 0 and count("sync_session") == 1
+
+
+def test_point_replay_against_a_server_with_qwc(
+    recorded, harness_for, sqlite_url: str, tmp_path: Path, monkeypatch
+) -> None:
+    """``replay FILE --against URL --user --password --qwc`` replays live with the target's
+    OwnerID and FileID from its .qwc; exit 0 and the summary."""
+    from qbwc_server import admin
+
+    target_server = harness_for(sqlite_url, max_returned=MAX_RETURNED)  # as when recorded
+    target = target_server.add_company("Support copy")
+    qwc = tmp_path / "target.qwc"
+    settings = make_settings(tmp_path, str(target_server.store.engine.url))
+    url = "https://sync.example.com"  # the .qwc refuses IP hosts; only its ids are used here
+    qwc.write_text(admin.company_qwc(target_server.store, settings, target.company.id, url))
+    result = _run(
+        tmp_path,
+        monkeypatch,
+        "sqlite://",
+        "replay",
+        str(recorded.files[0]),
+        "--against",
+        f"{target_server.url}/qbwc",
+        "--user",
+        target.company.qbwc_username,
+        "--password",
+        target.password,
+        "--qwc",
+        str(qwc),
+    )
+    assert result.exit_code == 0, result.output
+    assert "(live): finished" in result.stdout and recorded.transcripts[0].summary in result.stdout
+    company = target_server.store.get_company(target.company.id)
+    assert company.bound_file_stamp == target.company.file_id
