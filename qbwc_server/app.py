@@ -17,6 +17,7 @@ from .soap import make_soap_wsgi
 from .soapguard import SoapGuard
 from .store import SqlStore, current_revision, head_revision, make_engine
 from .sync.service import QbwcService
+from .synclog.recorder import RecordingService
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def create_app(
     installation = store.get_installation()
     if installation is None:
         raise ConfigurationError("the installation is not initialised: run `qbtime init` first")
-    service = QbwcService(
+    service = RecordingService(
         store=store,
         settings=settings,
         clock=clock or SystemClock(),
@@ -80,6 +81,7 @@ def create_app(
     app.extensions["qbtime"] = Services(settings=settings, store=store, qbwc=service)
 
     from .web import api_company as _api_company  # noqa: F401  (adds its route to api_bp)
+    from .web import log_api  # noqa: F401 - adds the sync log route to the api blueprint
     from .web.api import bp as api_bp
     from .web.support import bp as support_bp
 

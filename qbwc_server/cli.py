@@ -15,7 +15,7 @@ import click
 
 from mappings import describe_options, options_to_dict
 
-from . import __version__, admin, cli_ops
+from . import __version__, admin, cli_log, cli_ops
 from .clitools import (
     BadInputError,
     check_instance_folder,
@@ -90,6 +90,11 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     settings = _settings(ctx)
     check_listen_address(host, port)
     app = create_app(settings, store=_store(ctx))
+    from .scheduler import make_scheduler
+
+    scheduler = make_scheduler(_store(ctx), settings, SystemClock())
+    scheduler.start()
+    ctx.call_on_close(lambda: scheduler.shutdown(wait=False))
     click.echo(f"qbtime-sync {__version__} serving http://{host}:{port}/qbwc", err=True)
     waitress.serve(
         app,
@@ -360,6 +365,8 @@ def demo(seconds_limit: float) -> None:
 # Topic modules (cli_<topic>.py, built on clitools) register their commands here, one line each:
 # main.add_command(cli_<topic>.<group>) or company.add_command(cli_<topic>.<command>).
 company.add_command(cli_ops.company_unlock)
+main.add_command(cli_log.log_group)
+main.add_command(cli_log.replay)
 
 
 if __name__ == "__main__":  # python -m qbwc_server.cli

@@ -41,6 +41,7 @@ class Settings:
     session_takeover_seconds: int = 120
     large_body_bytes: int = 1024 * 1024
     max_large_bodies: int = 2
+    record_exchanges: bool = True
 
     @property
     def effective_database_url(self) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import ConfigurationError, NotFoundError, StoreError
 from ._base import StoreBase
 from ._lists import ListsMixin
+from ._log import LogMixin
 from ._queue import QueueMixin
 from ._reads import ReadsMixin
 from .models import Company, Firm, Installation, LoginFailure, SyncSession
@@ -116,7 +117,7 @@ def _session_view(row: SyncSession) -> SessionView:
     )
 
 
-class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
+class SqlStore(ListsMixin, QueueMixin, ReadsMixin, LogMixin, StoreBase):
     """The store on a SQLAlchemy engine (SQLite or PostgreSQL).
 
     Companies, sessions and logins are here; lists, the work queue and the API's reads live in
