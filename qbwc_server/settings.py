@@ -37,6 +37,7 @@ class Settings:
     login_failures_per_address: int = 20
     login_failure_window_seconds: int = 15 * 60
     log_qbxml: bool = False
+    sweep_days: int = 7
 
     @property
     def effective_database_url(self) -> str:

@@ -426,9 +426,7 @@ TXN_DEL_FIELDS: Table = {
 }
 
 
-def parse_ret(
-    elem: XmlElement, base: str, notes: list[ValueNote] | None = None
-) -> Record | None:
+def parse_ret(elem: XmlElement, base: str, notes: list[ValueNote] | None = None) -> Record | None:
     """Convert a known Ret element into its record; None for Ret types not modelled here.
 
     :param notes: lenient mode (see :func:`fill`).

@@ -177,6 +177,11 @@ def fit_rows(kind: str, rows: Sequence[ListRow]) -> tuple[list[ListRow], list[Ro
 class ListsMixin(StoreBase):
     """Team members, customers/jobs, service items, classes and payroll items."""
 
+    @staticmethod
+    def fit_list_rows(kind: str, rows: Sequence[ListRow]) -> tuple[list[ListRow], list[RowProblem]]:
+        """:func:`fit_rows`: rows cut to the column sizes, and the records refused."""
+        return fit_rows(kind, rows)
+
     def lookup_list_rows(
         self, company_id: int, kind: str, list_ids: Sequence[str]
     ) -> dict[str, LocalRow]:
@@ -510,17 +515,17 @@ def _derive_tree(
     seen = set(rows)
     while frontier:
         below: dict[int, tuple[str, int]] = {}
-        for chunk in _id_chunks(sorted(frontier)):
-            children = select(*cols).where(c.company_id == company_id, c.parent_id.in_(chunk))
+        for id_chunk in _id_chunks(sorted(frontier)):
+            children = select(*cols).where(c.company_id == company_id, c.parent_id.in_(id_chunk))
             for r in s.execute(children):
                 if r.id in seen:
                     continue
                 seen.add(r.id)
                 parent_name, parent_level = frontier[r.parent_id]
-                value = (f"{parent_name}:{r.name}"[:limit], parent_level + 1)
-                if value != (r.full_name, r.sublevel):
-                    changes.append({"_id": r.id, "p": r.parent_id, "f": value[0], "l": value[1]})
-                    below[r.id] = value
+                named = (f"{parent_name}:{r.name}"[:limit], parent_level + 1)
+                if named != (r.full_name, r.sublevel):
+                    changes.append({"_id": r.id, "p": r.parent_id, "f": named[0], "l": named[1]})
+                    below[r.id] = named
         frontier = below
     if changes:
         s.execute(

@@ -24,7 +24,9 @@ ABANDONED = "The session ended before this request finished; the next session pl
 ITEM_FIELDS = frozenset({"state", "spec", "error", "updated_at"})
 
 
-SYNC_STATE_FIELDS = frozenset({"utc_offset_minutes", "disabled", "last_sweep_at", "sweep_requested"})
+SYNC_STATE_FIELDS = frozenset(
+    {"utc_offset_minutes", "disabled", "last_sweep_at", "sweep_requested"}
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -88,3 +88,15 @@ def summary_line(counts: Mapping[str, int], errors: int, *, product: str | None 
         parts.append(f"Up to date with {product}" if product else "Up to date")
     parts.append(plural(errors, "error", "errors") if errors else "no errors")
     return "; ".join(parts)
+
+
+# Sync engine hardening (issue #9).
+ANSWER_BROKEN = (
+    "QuickBooks' answer to the {list} request could not be read ({detail}); what was read is "
+    "kept and {list} are asked for again next update."
+)
+WRONG_RECORDS = (
+    "QuickBooks answered the {request} request with {records}, which it did not ask for; they "
+    "were not imported."
+)
+NO_ANSWER = "QuickBooks' answer did not include the {list} request; it is asked for again."

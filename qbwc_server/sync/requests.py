@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import qbxml
 
 from ..store.views import WorkItemView
-from .planner import DELETED, JOBS_BY_KIND
+from .planner import DELETED, JOBS_BY_KIND, SWEEP_PREFIX
 
 OVERLAP = timedelta(minutes=5)
 # How far the Web Connector PC's clock may lag the server's before an edit could be missed.
@@ -94,17 +94,38 @@ def build_request(
             from_deleted_date=since(watermarks.get(DELETED), ceiling),
         )
     job = JOBS_BY_KIND[item.kind]
-    iterator_id = item.spec.get("iterator_id")
-    paging: dict[str, object] = {}
-    if job.query.ITERATOR and qbxml.parse_version(version).at_least(ITERATORS_SINCE):
-        paging["max_returned"] = max_returned
-        if isinstance(iterator_id, str) and iterator_id:
-            paging.update(iterator="Continue", iterator_id=iterator_id)
-        else:
-            paging["iterator"] = "Start"
+    paging = _paging(job.query, item, max_returned, version)
     return job.query(  # type: ignore[return-value]
         request_id=request_id,
         active_status="All",
         from_modified_date=since(watermarks.get(item.kind), ceiling),
         **paging,  # type: ignore[arg-type]
+    )
+
+
+def _paging(
+    job_query: type[qbxml.ListQuery], item: WorkItemView, max_returned: int, version: str
+) -> dict[str, object]:
+    paging: dict[str, object] = {}
+    iterator_id = item.spec.get("iterator_id")
+    if job_query.ITERATOR and qbxml.parse_version(version).at_least(ITERATORS_SINCE):
+        paging["max_returned"] = max_returned
+        if isinstance(iterator_id, str) and iterator_id:
+            paging.update(iterator="Continue", iterator_id=iterator_id)
+        else:
+            paging["iterator"] = "Start"
+    return paging
+
+
+def build_sweep_request(
+    item: WorkItemView, *, max_returned: int, version: str = "16.0"
+) -> qbxml.RequestSpec:
+    """An ID sweep's request: every record of the list (active or not), ListID only, iterated
+    where the schema allows (docs/sync.md section 7)."""
+    job = JOBS_BY_KIND[item.kind.removeprefix(SWEEP_PREFIX)]
+    return job.query(  # type: ignore[return-value]
+        request_id=item.request_id or str(item.id),
+        active_status="All",
+        include_ret_elements=("ListID",),
+        **_paging(job.query, item, max_returned, version),  # type: ignore[arg-type]
     )

@@ -123,7 +123,7 @@ def test_feature_missing_on_an_optional_request_disables_it(code: int) -> None:
     problem = outcome.problem
     assert problem is not None and not problem.counts_as_error and problem.code == str(code)
     assert "payroll items" in problem.message and "not supported" in problem.message
-    assert "will not be requested" in problem.fix
+    assert "asked for again when the QuickBooks product changes" in problem.fix
 
 
 @pytest.mark.parametrize("kind", ["customers", "employees", "classes", "deleted"])
@@ -154,13 +154,25 @@ PARSE_ERROR = "0x80040400"
 
 
 @pytest.mark.parametrize("hresult", [PARSE_ERROR, "0X80040400", "80040400"])
-def test_parse_error_on_an_optional_request_disables_it(hresult: str) -> None:
-    """QuickBooks cannot parse the payroll item query (older edition): disable it, no error."""
+def test_point5_parse_error_on_payroll_items_is_an_error_not_a_disable(hresult: str) -> None:
+    """An hresult on the payroll item query fails it with the fix and never disables it: the
+    next session asks again."""
     info = qbxml.describe_hresult(hresult)
     outcome = decide_hresult(make_item("payroll_items", spec={"a": 1}), info, "")
-    assert outcome.state == DONE and outcome.disable and outcome.spec == {"a": 1}
-    assert outcome.problem is not None and not outcome.problem.counts_as_error
+    assert outcome.state == FAILED and not outcome.disable and outcome.spec == {"a": 1}
+    assert outcome.problem is not None and outcome.problem.counts_as_error
     assert info.cause in outcome.problem.message
+
+
+@pytest.mark.parametrize("code", [3260, 3261, 3262, 3263])
+def test_point5_permission_answers_are_errors_asked_again(code: int) -> None:
+    """Permission answers on payroll items (personal data, subscription ...) record an error with
+    QuickBooks' fix and do not disable the request; the rest of the sync still completes."""
+    status = make_status(code, rs_name="PayrollItemWageQueryRs", message="no access")
+    outcome = decide(make_item("payroll_items"), status, received=0, newest=None)
+    assert outcome.state == DONE and not outcome.disable and outcome.watermark is None
+    assert outcome.problem is not None and outcome.problem.counts_as_error
+    assert outcome.problem.fix == qbxml.describe_status(code).fix
 
 
 @pytest.mark.parametrize(
