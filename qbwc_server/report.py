@@ -50,6 +50,7 @@ def company_report(details: CompanyDetails) -> dict[str, Any]:
         "last_error_at": _iso(c.last_error_at),
         "created_at": c.created_at.isoformat(),
         "import_options": options_to_dict(details.options),
+        "disabled_requests": list(c.disabled_requests),
         "counts": to_json(details.counts),
         "last_session": to_json(details.last_session),
     }
@@ -61,6 +62,16 @@ def _first_sync_line(c: CompanyView) -> str:
     if c.delete_confirmed_at:
         return f"not yet; removals confirmed {when(c.delete_confirmed_at)}"
     return f"not yet; removals not confirmed (`qbtime company confirm-first-sync {c.id} --type delete`)"
+
+
+def _disabled_line(c: CompanyView) -> str:
+    if not c.disabled_requests:
+        return "no requests"
+    names = ", ".join(c.disabled_requests)
+    return (
+        f"{names} (not in this edition; asked again daily and when the product changes; "
+        f"`qbtime company enable-request {c.id} NAME` asks at the next sync)"
+    )
 
 
 def company_lines(details: CompanyDetails) -> list[str]:
@@ -88,6 +99,7 @@ def company_lines(details: CompanyDetails) -> list[str]:
         ("last success", when(c.last_success_at)),
         ("last error", f"{when(c.last_error_at)}: {c.last_error}" if c.last_error else "-"),
         ("sync requested", when(c.sync_requested_at, never="no")),
+        ("disabled", _disabled_line(c)),
     ]
     echo(f"company {c.id}")
     for label, value in rows:
