@@ -510,8 +510,9 @@ def _derive_tree(
         value = resolve(r)
         if value != (r.parent_id, r.full_name, r.sublevel):
             changes.append({"_id": r.id, "p": value[0], "f": value[1], "l": value[2]})
-        if value[1:] != (r.full_name, r.sublevel):
-            frontier[r.id] = (value[1], value[2])
+        # The batch's rows were just written with QuickBooks' FullName, so a rename does not
+        # show as a change here: every one of them has its children checked.
+        frontier[r.id] = (value[1], value[2])
     seen = set(rows)
     while frontier:
         below: dict[int, tuple[str, int]] = {}

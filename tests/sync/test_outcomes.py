@@ -7,7 +7,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import qbxml
-from qbwc_server.sync.requests import clock_ceiling, since
 from qbwc_server.sync import outcomes
 from qbwc_server.sync.outcomes import (
     DONE,
@@ -19,6 +18,7 @@ from qbwc_server.sync.outcomes import (
     item_fraction,
     percent,
 )
+from qbwc_server.sync.requests import clock_ceiling, since
 from tests.sync.conftest import NOW, make_item, make_status
 
 EARLY, LATE = "2026-11-02T04:00:00", "2026-11-02T05:30:00"
