@@ -15,7 +15,7 @@ import click
 
 from mappings import describe_options, options_to_dict
 
-from . import __version__, admin, cli_log, cli_ops
+from . import __version__, admin, cli_log, cli_ops, cli_sync
 from .clitools import (
     BadInputError,
     check_instance_folder,
@@ -367,6 +367,8 @@ def demo(seconds_limit: float) -> None:
 company.add_command(cli_ops.company_unlock)
 main.add_command(cli_log.log_group)
 main.add_command(cli_log.replay)
+company.add_command(cli_sync.company_resync)
+company.add_command(cli_sync.company_enable_request)
 
 
 if __name__ == "__main__":  # python -m qbwc_server.cli

@@ -50,6 +50,7 @@ def company_report(details: CompanyDetails) -> dict[str, Any]:
         "last_error_at": _iso(c.last_error_at),
         "created_at": c.created_at.isoformat(),
         "import_options": options_to_dict(details.options),
+        "disabled_requests": list(c.disabled_requests),
         "counts": to_json(details.counts),
         "last_session": to_json(details.last_session),
         "login_locks": [
@@ -75,6 +76,16 @@ def _login_line(details: CompanyDetails) -> str:
         for lock in details.login_locks
     )
     return f"{locks}: `qbtime company unlock {details.company.id}` lifts it now"
+
+
+def _disabled_line(c: CompanyView) -> str:
+    if not c.disabled_requests:
+        return "no requests"
+    names = ", ".join(c.disabled_requests)
+    return (
+        f"{names} (not in this edition; asked again daily and when the product changes; "
+        f"`qbtime company enable-request {c.id} NAME` asks at the next sync)"
+    )
 
 
 def company_lines(details: CompanyDetails) -> list[str]:
@@ -103,6 +114,7 @@ def company_lines(details: CompanyDetails) -> list[str]:
         ("last error", f"{when(c.last_error_at)}: {c.last_error}" if c.last_error else "-"),
         ("sync requested", when(c.sync_requested_at, never="no")),
         ("login", _login_line(details)),
+        ("disabled", _disabled_line(c)),
     ]
     echo(f"company {c.id}")
     for label, value in rows:

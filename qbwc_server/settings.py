@@ -42,6 +42,7 @@ class Settings:
     large_body_bytes: int = 1024 * 1024
     max_large_bodies: int = 2
     record_exchanges: bool = True
+    sweep_days: int = 7
 
     @property
     def effective_database_url(self) -> str:

@@ -28,6 +28,7 @@ from .records import (
     Ref,
     Vendor,
 )
+from .records_problems import ValueNote
 from .records_txn import ListDeleted, Record, TimeTracking, TxnDelResult
 from .values import (
     parse_amount,
@@ -64,18 +65,25 @@ def _typed(parse: Callable[..., Any]) -> Conv:
     return conv
 
 
-def _enum(*allowed: str) -> Conv:
-    values = frozenset(allowed)
+class _Enum:
+    """An enumeration converter; lenient parsing keeps a value it does not know, as text."""
 
-    def conv(elem: XmlElement, base: str) -> str | None:
+    keep_text = True
+
+    def __init__(self, allowed: tuple[str, ...]) -> None:
+        self.values = frozenset(allowed)
+
+    def __call__(self, elem: XmlElement, base: str) -> str | None:
         text = (elem.text or "").strip()
         if not text:
             return None
-        if text not in values:
+        if text not in self.values:
             raise QbxmlValueError("not an allowed value", path=_path(elem, base), value=text)
         return text
 
-    return conv
+
+def _enum(*allowed: str) -> Conv:
+    return _Enum(allowed)
 
 
 _dt, _date, _bool = _typed(parse_datetime), _typed(parse_date), _typed(parse_bool)
@@ -87,39 +95,73 @@ _int, _dec, _dur, _guid = (
 )
 
 
-def fill(elem: XmlElement, table: Table, base: str, kwargs: dict[str, Any]) -> None:
-    """Convert ``elem``'s children found in ``table`` into ``kwargs`` (flattening groups)."""
+def _convert(conv: Conv, child: XmlElement, here: str, notes: list[ValueNote] | None) -> Any:
+    """One child's value; with ``notes`` (lenient), a bad value becomes a note, not an error."""
+    if isinstance(conv, _Builder):
+        return conv.build(child, here, notes)
+    if notes is None:
+        return conv(child, here)
+    try:
+        return conv(child, here)
+    except QbxmlValueError as exc:
+        kept = bool(getattr(conv, "keep_text", False)) and bool(exc.value)
+        notes.append(ValueNote(path=exc.path, value=exc.value, message=str(exc), kept=kept))
+        return exc.value if kept else None
+
+
+def fill(
+    elem: XmlElement,
+    table: Table,
+    base: str,
+    kwargs: dict[str, Any],
+    notes: list[ValueNote] | None = None,
+) -> None:
+    """Convert ``elem``'s children found in ``table`` into ``kwargs`` (flattening groups).
+
+    :param notes: lenient mode: values that do not fit their type are noted here instead of
+        raising (enumeration values are kept as text, other values left empty).
+    """
     here = _path(elem, base)
     for child in elem:
         spec = table.get(child.tag)
         if spec is None:
             continue
         if isinstance(spec, dict):
-            fill(child, spec, here, kwargs)
+            fill(child, spec, here, kwargs, notes)
             continue
         field, conv, repeated = spec
-        value = conv(child, here)
+        value = _convert(conv, child, here, notes)
         if repeated:
             kwargs.setdefault(field, []).append(value)
         else:
             kwargs[field] = value
 
 
-def _build(cls: Callable[..., Any], table: Table) -> Conv:
-    def conv(elem: XmlElement, base: str) -> Any:
+class _Builder:
+    """A converter for an element with children: a table of fields, then the record class."""
+
+    def __init__(self, cls: Callable[..., Any], table: Table) -> None:
+        self.cls, self.table = cls, table
+
+    def __call__(self, elem: XmlElement, base: str) -> Any:
+        return self.build(elem, base, None)
+
+    def build(self, elem: XmlElement, base: str, notes: list[ValueNote] | None) -> Any:
         kwargs: dict[str, Any] = {}
-        fill(elem, table, base, kwargs)
+        fill(elem, self.table, base, kwargs, notes)
         for key, value in kwargs.items():
             if isinstance(value, list):
                 kwargs[key] = tuple(value)
         try:
-            return cls(**kwargs)
+            return self.cls(**kwargs)
         except TypeError as exc:  # a required child (e.g. DataExtName) is missing
             raise QbxmlStructureError(
                 f"{elem.tag} lacks a required element", path=_path(elem, base)
             ) from exc
 
-    return conv
+
+def _build(cls: Callable[..., Any], table: Table) -> Conv:
+    return _Builder(cls, table)
 
 
 def _ref(elem: XmlElement, base: str) -> Ref:
@@ -384,10 +426,17 @@ TXN_DEL_FIELDS: Table = {
 }
 
 
-def parse_ret(elem: XmlElement, base: str) -> Record | None:
-    """Convert a known Ret element into its record; None for Ret types not modelled here."""
+def parse_ret(elem: XmlElement, base: str, notes: list[ValueNote] | None = None) -> Record | None:
+    """Convert a known Ret element into its record; None for Ret types not modelled here.
+
+    :param notes: lenient mode (see :func:`fill`).
+    """
     conv = RET_PARSERS.get(elem.tag)
-    return None if conv is None else conv(elem, base)
+    if conv is None:
+        return None
+    if isinstance(conv, _Builder):
+        return conv.build(elem, base, notes)  # type: ignore[no-any-return]
+    return conv(elem, base)  # type: ignore[no-any-return]  # pragma: no cover - all are builders
 
 
 def build_txn_del(kwargs: dict[str, Any]) -> TxnDelResult:

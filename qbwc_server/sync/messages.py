@@ -125,3 +125,13 @@ SUPERSEDED = (
 )
 UPDATE_STOPPED = "Update stopped: {error}"
 NOT_FINISHED_SUFFIX = "; update not finished, it resumes next time"
+# Sync engine hardening (issue #9).
+ANSWER_BROKEN = (
+    "QuickBooks' answer to the {list} request could not be read ({detail}); what was read is "
+    "kept and {list} are asked for again next update."
+)
+WRONG_RECORDS = (
+    "QuickBooks answered the {request} request with {records}, which it did not ask for; they "
+    "were not imported."
+)
+NO_ANSWER = "QuickBooks' answer did not include the {list} request; it is asked for again."

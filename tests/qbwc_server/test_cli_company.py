@@ -36,6 +36,7 @@ SHOW_KEYS = {
     "sync_requested_at",
     "created_at",
     "import_options",
+    "disabled_requests",
     "counts",
     "last_session",
     "login_locks",
