@@ -90,11 +90,9 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
     settings = _settings(ctx)
     check_listen_address(host, port)
     app = create_app(settings, store=_store(ctx))
-    from .scheduler import make_scheduler
+    from .scheduler import start_in_background
 
-    scheduler = make_scheduler(_store(ctx), settings, SystemClock())
-    scheduler.start()
-    ctx.call_on_close(lambda: scheduler.shutdown(wait=False))
+    ctx.call_on_close(start_in_background(_store(ctx), settings, SystemClock()))
     click.echo(f"qbtime-sync {__version__} serving http://{host}:{port}/qbwc", err=True)
     waitress.serve(
         app,

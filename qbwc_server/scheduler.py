@@ -7,6 +7,8 @@ set-up will run it in one process of its own (STYLE section 6). Jobs only touch 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -60,3 +62,17 @@ def make_scheduler(store: SqlStore, settings: Settings, clock: Clock) -> Backgro
         misfire_grace_time=None,
     )
     return scheduler
+
+
+def start_in_background(store: SqlStore, settings: Settings, clock: Clock) -> Callable[[], None]:
+    """Start the scheduler from a thread, so serving does not wait for it; returns its stop."""
+    scheduler = make_scheduler(store, settings, clock)
+    thread = threading.Thread(target=scheduler.start, name="qbtime-scheduler", daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        thread.join(timeout=5)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+
+    return stop
