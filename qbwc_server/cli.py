@@ -15,7 +15,7 @@ import click
 
 from mappings import describe_options, options_to_dict
 
-from . import __version__, admin
+from . import __version__, admin, cli_user
 from .clitools import BadInputError
 from .clitools import errors_as_one_line as _errors_as_one_line
 from .clitools import settings_of as _settings
@@ -320,6 +320,7 @@ def demo(seconds_limit: float) -> None:
 
 # Topic modules (cli_<topic>.py, built on clitools) register their commands here, one line each:
 # main.add_command(cli_<topic>.<group>) or company.add_command(cli_<topic>.<command>).
+main.add_command(cli_user.user)
 
 
 if __name__ == "__main__":  # python -m qbwc_server.cli
