@@ -78,11 +78,13 @@ def create_app(
     app.config.update(SECRET_KEY=settings.secret_key or installation.secret_key)
     app.extensions["qbtime"] = Services(settings=settings, store=store, qbwc=service)
 
+    from .web.admin import init_admin
     from .web.api import bp as api_bp
     from .web.support import bp as support_bp
 
     app.register_blueprint(support_bp)
     app.register_blueprint(api_bp)
+    init_admin(app, settings)  # after the API: its error pages defer to the API's JSON errors
     soap = SoapGuard(
         make_soap_wsgi(service, max_body_bytes=settings.max_body_bytes),
         max_body_bytes=settings.max_body_bytes,

@@ -29,6 +29,7 @@ from .models import (
     TimeEntry,
     WorkItem,
 )
+from .views import CompanyView
 
 Role = Literal["owner", "admin", "support"]
 ROLES: tuple[Role, ...] = ("owner", "admin", "support")
@@ -58,15 +59,7 @@ class AdminUserView:
 class CompanyStatus:
     """One row of the firm dashboard: a company and the facts of its sync status."""
 
-    id: int
-    name: str
-    firm_id: int | None
-    created_at: datetime
-    first_sync_at: datetime | None
-    sync_requested_at: datetime | None
-    last_success_at: datetime | None
-    last_error_at: datetime | None
-    last_error: str | None
+    company: CompanyView
     live_session_progress: int | None
     """The progress of an open session, None when no session is open."""
     unfinished_work: bool
@@ -260,6 +253,8 @@ class UsersMixin(StoreBase):
 
     def company_statuses(self, user: AdminUserView) -> list[CompanyStatus]:
         """The dashboard rows of every company the user may see, by name."""
+        from .sql_store import _company_view
+
         with self._tx() as s:
             companies = list(
                 s.scalars(select(Company).where(_scope_filter(user)).order_by(Company.name))
@@ -267,12 +262,12 @@ class UsersMixin(StoreBase):
             ids = [c.id for c in companies]
             if not ids:
                 return []
-            live = dict(
+            live: dict[int, int] = dict(
                 s.execute(
                     select(SyncSession.company_id, func.max(SyncSession.progress))
                     .where(SyncSession.company_id.in_(ids), SyncSession.state == "open")
                     .group_by(SyncSession.company_id)
-                ).tuples()
+                ).all()
             )
             unfinished = set(
                 s.scalars(
@@ -289,15 +284,7 @@ class UsersMixin(StoreBase):
             blocked = self._count_entries(s, ids, TimeEntry.export_state == "error")
             return [
                 CompanyStatus(
-                    id=c.id,
-                    name=c.name,
-                    firm_id=c.firm_id,
-                    created_at=c.created_at,
-                    first_sync_at=c.first_sync_at,
-                    sync_requested_at=c.sync_requested_at,
-                    last_success_at=c.last_success_at,
-                    last_error_at=c.last_error_at,
-                    last_error=c.last_error,
+                    company=_company_view(c),
                     live_session_progress=live.get(c.id),
                     unfinished_work=c.id in unfinished,
                     approved_waiting=waiting.get(c.id, 0),
@@ -312,7 +299,7 @@ class UsersMixin(StoreBase):
             select(TimeEntry.company_id, func.count())
             .where(TimeEntry.company_id.in_(ids), condition)
             .group_by(TimeEntry.company_id)
-        ).tuples()
+        ).all()
         return {int(k): int(v) for k, v in rows}
 
     # the set-up wizard -----------------------------------------------------------------------
@@ -407,7 +394,7 @@ class UsersMixin(StoreBase):
                     qb_txn_id=e.qb_txn_id,
                     updated_at=e.updated_at,
                 )
-                for e, member, customer, item in s.execute(query).tuples()
+                for e, member, customer, item in s.execute(query).all()
             ]
 
     @staticmethod
