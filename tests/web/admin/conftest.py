@@ -36,18 +36,20 @@ def csrf_token(html: str) -> str:
 class Client:
     """A test client that signs in and posts forms with the page's CSRF token."""
 
-    def __init__(self, client: FlaskClient) -> None:
+    def __init__(self, client: FlaskClient, base_url: str = "http://localhost") -> None:
         self.http = client
+        self.base_url = base_url
         self._token: str | None = None
 
     def get(self, url: str, **kw: Any) -> Any:
+        kw.setdefault("base_url", self.base_url)
         return self.http.get(url, **kw)
 
     def token(self) -> str:
         if self._token is None:
-            page = self.http.get("/login")
+            page = self.get("/login")
             if page.status_code == 302:  # signed in: every page's header has the sign-out form
-                page = self.http.get("/account/password")
+                page = self.get("/account/password")
             self._token = csrf_token(page.get_data(as_text=True))
         return self._token
 
@@ -55,6 +57,7 @@ class Client:
         body = dict(data or {})
         if csrf:
             body.setdefault("csrf_token", self.token())
+        kw.setdefault("base_url", self.base_url)
         return self.http.post(url, data=body, **kw)
 
     def sign_in(self, email: str, password: str = PASSWORD) -> Any:
@@ -139,8 +142,8 @@ def client(app) -> Client:
 def signed_in(app, world: World):
     """``signed_in(role)``: a client signed in as that role's user of ``world``."""
 
-    def _make(role: str) -> Client:
-        c = Client(app.test_client())
+    def _make(role: str, base_url: str = "http://localhost") -> Client:
+        c = Client(app.test_client(), base_url)
         response = c.sign_in(world.emails[role])
         assert response.status_code == 302, response.get_data(as_text=True)
         return c

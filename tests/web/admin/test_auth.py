@@ -137,12 +137,14 @@ def test_point1_cookie_settings(
     app = create_app(
         settings.replace(public_url=public_url), clock=clock, tickets=tickets, store=sqlite_store
     )
-    c = Client(app.test_client())
+    base = "https://localhost" if secure else "http://localhost"
+    c = Client(app.test_client(), base)
     answer = c.post(
         "/login",
         {"email": world.emails["owner"], "password": PASSWORD},
-        base_url="https://localhost" if secure else "http://localhost",
+        headers={"Referer": base + "/login"},
     )
+    assert answer.status_code == 302
     cookie = answer.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert ("Secure" in cookie) is secure
