@@ -134,7 +134,7 @@ def overview(company_id: int) -> str:
         company=company,
         details=details,
         status=status,
-        badge=status_badge(status),
+        state=status_badge(status),
         due=due_text(status),
         sessions=store.list_sync_sessions(company_id, limit=5).rows,
         setup=store.get_company_setup(company_id),

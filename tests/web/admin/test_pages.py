@@ -234,6 +234,7 @@ def test_point4_overview_and_sync_now(signed_in, world: World, seed) -> None:
     c = signed_in("admin")
     html = c.get(f"/companies/{world.a1}").get_data(as_text=True)
     assert "One employee failed." in html and "Sync now" in html
+    assert "never synced" in html  # the status badge
     answer = c.post(f"/companies/{world.a1}/sync-now")
     assert answer.status_code == 302
     assert world.store.get_company(world.a1).sync_requested_at == world.clock.now()
