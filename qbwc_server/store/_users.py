@@ -329,11 +329,14 @@ class UsersMixin(StoreBase):
             return _setup_view(company_id, row)
 
     # the company pages -----------------------------------------------------------------------
-    def list_tree(self, company_id: int, kind: str, *, limit: int = TREE_LIMIT) -> list[Any]:
+    def list_tree(
+        self, company_id: int, kind: str, *, offset: int = 0, limit: int = TREE_LIMIT
+    ) -> list[Any]:
         """Rows of a company's list in tree order (``full_name``; ``name`` for flat lists).
 
         :param kind: ``customers``, ``service_items``, ``classes``, ``payroll_items`` or
             ``team_members``.
+        :param offset: rows to skip (the pages show the tree in pages of a few hundred rows).
         """
         from ._reads import _LISTS
 
@@ -344,6 +347,7 @@ class UsersMixin(StoreBase):
                 select(model)
                 .where(model.company_id == company_id)
                 .order_by(order, model.id)
+                .offset(max(0, offset))
                 .limit(limit)
             )
             return [convert(r) for r in rows]

@@ -165,26 +165,33 @@ LIST_PAGES = {
 }
 
 
+ROWS_PER_PAGE = 500
+
+
 def _list_view(segment: str) -> Any:
     kind, title = LIST_PAGES[segment]
 
     @login_required
     def view(company_id: int) -> str:
         company = company_or_404(company_id)
-        from ...store._users import TREE_LIMIT
-
-        rows = services().store.list_tree(company_id, kind)
+        text = request.args.get("page", "1")
+        number = int(text) if text.isdigit() and 0 < int(text) < 10**6 else 1
+        rows = services().store.list_tree(
+            company_id, kind, offset=(number - 1) * ROWS_PER_PAGE, limit=ROWS_PER_PAGE + 1
+        )
         return render_template(
             f"admin/list_{kind}.html",
             company=company,
-            rows=rows,
+            rows=rows[:ROWS_PER_PAGE],
             title=title,
             segment=segment,
-            truncated=len(rows) >= TREE_LIMIT,
+            page=number,
+            more=len(rows) > ROWS_PER_PAGE,
+            first=(number - 1) * ROWS_PER_PAGE + 1,
         )
 
     view.__name__ = f"list_{kind}"
-    view.__doc__ = f"The company's {title.lower()}."
+    view.__doc__ = f"The company's {title.lower()}, {ROWS_PER_PAGE} rows a page."
     return view
 
 

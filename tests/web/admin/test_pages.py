@@ -301,3 +301,18 @@ def test_point5_500_page_without_a_traceback(signed_in, world: World, monkeypatc
     assert answer.status_code == 500
     html = answer.get_data(as_text=True)
     assert "Something went wrong" in html and "boom" not in html and "Traceback" not in html
+
+
+def test_point4_lists_come_in_pages(signed_in, world: World, seed, monkeypatch) -> None:
+    """A long list is shown a page at a time, in tree order, with Previous and Next."""
+    from qbwc_server.web.admin import company as pages
+
+    monkeypatch.setattr(pages, "ROWS_PER_PAGE", 2)
+    for name in ("Cob", "Ash", "Elm", "Dun", "Bay"):
+        seed.row("customers", world.a1, name=name, full_name=name)
+    c = signed_in("owner")
+    first = c.get(f"/companies/{world.a1}/customers").get_data(as_text=True)
+    assert "Ash" in first and "Bay" in first and "Cob" not in first and "Next" in first
+    last = c.get(f"/companies/{world.a1}/customers?page=3").get_data(as_text=True)
+    assert "Elm" in last and "Dun" not in last and "Previous" in last and "Next" not in last
+    assert "No more rows" in c.get(f"/companies/{world.a1}/customers?page=9").get_data(as_text=True)
