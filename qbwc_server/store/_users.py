@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from ..errors import ConfigurationError, NotFoundError
@@ -251,21 +251,36 @@ class UsersMixin(StoreBase):
             )
             return found is not None
 
-    def company_statuses(self, user: AdminUserView) -> list[CompanyStatus]:
-        """The dashboard rows of every company the user may see, by name."""
+    def company_statuses(
+        self,
+        user: AdminUserView,
+        *,
+        live_since: datetime | None = None,
+        company_id: int | None = None,
+    ) -> list[CompanyStatus]:
+        """The dashboard rows of every company the user may see (or of one), by name.
+
+        :param live_since: an open session last seen before this counts as not in progress
+            (it has expired; the next authenticate marks it so).
+        """
         from .sql_store import _company_view
 
+        query = select(Company).where(_scope_filter(user))
+        if company_id is not None:
+            query = query.where(Company.id == company_id)
         with self._tx() as s:
-            companies = list(
-                s.scalars(select(Company).where(_scope_filter(user)).order_by(Company.name))
-            )
+            companies = list(s.scalars(query.order_by(Company.name, Company.id)))
             ids = [c.id for c in companies]
             if not ids:
                 return []
             live: dict[int, int] = dict(
                 s.execute(
                     select(SyncSession.company_id, func.max(SyncSession.progress))
-                    .where(SyncSession.company_id.in_(ids), SyncSession.state == "open")
+                    .where(
+                        SyncSession.company_id.in_(ids),
+                        SyncSession.state == "open",
+                        SyncSession.last_seen_at >= live_since if live_since else true(),
+                    )
                     .group_by(SyncSession.company_id)
                 ).all()
             )

@@ -4,7 +4,7 @@ jobs, service items, classes, payroll items and sync sessions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -71,6 +71,11 @@ def _matches(row: CompanyStatus, badge: Badge, due: str | None, wanted: str) -> 
     return True
 
 
+def _live_since() -> datetime:
+    """Open sessions silent since before this have expired (the ticket time-to-live)."""
+    return clock().now() - timedelta(seconds=services().settings.ticket_ttl_seconds)
+
+
 @bp.get("/")
 @login_required
 def dashboard() -> str:
@@ -81,7 +86,7 @@ def dashboard() -> str:
     if wanted not in FILTERS:
         wanted = "all"
     rows: list[dict[str, Any]] = []
-    everything = services().store.company_statuses(user.view)
+    everything = services().store.company_statuses(user.view, live_since=_live_since())
     for row in everything:
         badge, due = status_badge(row), due_text(row)
         if query and query.lower() not in row.company.name.lower():
@@ -128,7 +133,7 @@ def overview(company_id: int) -> str:
     company = company_or_404(company_id)
     store = services().store
     details = admin.company_details(store, company_id)
-    status = next(r for r in store.company_statuses(me().view) if r.company.id == company_id)
+    (status,) = store.company_statuses(me().view, live_since=_live_since(), company_id=company_id)
     return render_template(
         "admin/overview.html",
         company=company,

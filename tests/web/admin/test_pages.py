@@ -316,3 +316,10 @@ def test_point4_lists_come_in_pages(signed_in, world: World, seed, monkeypatch) 
     last = c.get(f"/companies/{world.a1}/customers?page=3").get_data(as_text=True)
     assert "Elm" in last and "Dun" not in last and "Previous" in last and "Next" not in last
     assert "No more rows" in c.get(f"/companies/{world.a1}/customers?page=9").get_data(as_text=True)
+
+
+def test_point2_an_expired_open_session_is_not_in_progress(signed_in, world: World, seed) -> None:
+    """An open session silent for longer than the ticket lifetime no longer shows as syncing."""
+    seed.session(world.a1, state="open", progress=30, minutes_ago=45)
+    html = signed_in("owner").get("/").get_data(as_text=True)
+    assert "syncing 30%" not in html
