@@ -366,6 +366,37 @@ class TimeEntry(Base):
     __table_args__ = (Index("ix_time_entry_company_state", "company_id", "state"),)
 
 
+class SyncExchange(Base):
+    """One recorded SOAP call of a session (the sync log, DESIGN section 8).
+
+    ``params`` keeps the call's parameters in wire order, the password as ``***`` and the qbXML
+    parameter's value as None: that text is in ``qbxml_in``, compressed (zlib). The answer of
+    sendRequestXML (a qbXML request) is in ``qbxml_out``, compressed; other answers in ``answer``.
+    """
+
+    __tablename__ = "sync_exchange"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sync_session.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    operation: Mapped[str] = mapped_column(String(40))
+    params: Mapped[list[list[object]]] = mapped_column(JSON, default=list)
+    qbxml_in: Mapped[bytes | None] = mapped_column(LargeBinary)
+    answer: Mapped[object | None] = mapped_column(JSON)
+    qbxml_out: Mapped[bytes | None] = mapped_column(LargeBinary)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    raw_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    stored_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    context: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        Index("ix_sync_exchange_session_seq", "session_id", "seq"),
+        Index("ix_sync_exchange_company_at", "company_id", "at"),
+    )
+
+
 class CompanySetup(Base):
     """Set-up wizard facts of a company (migration 0006): when its Web Connector password was
     last shown to an admin and when its .qwc was last downloaded."""

@@ -38,6 +38,7 @@ SHOW_KEYS = {
     "import_options",
     "counts",
     "last_session",
+    "login_locks",
 }
 DEFAULT_OPTIONS = {
     "archive_existing_users": False,
@@ -47,7 +48,7 @@ DEFAULT_OPTIONS = {
     "billable": "show",
     "classes": "off",
     "import_vendors": False,
-    "export_time": True,
+    "export_time": False,
 }
 
 
