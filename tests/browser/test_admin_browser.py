@@ -1,9 +1,12 @@
 """An accountant's whole journey in a real browser (JavaScript off): sign in, add a company,
 walk the wizard with the ``delete`` confirmation, download and parse the .qwc, run a simulated
-Web Connector sync with it, see the dashboard change, read the session and approve time."""
+Web Connector sync with it, see the dashboard change, read the session and download its log,
+approve time."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import uuid
 from datetime import date
@@ -151,7 +154,15 @@ def test_point6_browser_journey(page, site: Site, tmp_path) -> None:
     screenshot(page, "sessions")
     page.click("table >> a >> nth=0")
     assert "Session 1" in page.inner_text("main")
+    assert "authenticate" in page.inner_text("main") and page.locator("pre.qbxml").count() > 3
     screenshot(page, "session")
+    with page.expect_download() as info:
+        page.click("text=Download the log, scrubbed")
+    log_path = tmp_path / "session.jsonl.gz"
+    info.value.save_as(str(log_path))
+    with gzip.open(log_path, "rt", encoding="utf-8") as f:
+        lines = [json.loads(line) for line in f]
+    assert lines[0]["format"] == "qbtime-synclog" and len(lines) > 5
 
     # approve a week of time for everyone
     _add_entries(site, company_id)

@@ -3,6 +3,8 @@ jobs, service items, classes, payroll items and sync sessions."""
 
 from __future__ import annotations
 
+import io
+import itertools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,9 +16,14 @@ from werkzeug.wrappers import Response
 from ... import admin
 from ...errors import ConfigurationError
 from ...store import CompanyStatus
+from ...store.views_log import ExchangeRecord
 from ...sync import planner
+from ...synclog.digest import digest_line, exchange_digest
+from ...synclog.logfile import write_log
+from ...synclog.recorder import decompress_text
 from .access import bp, clock, company_or_404, me, services
 from .forms import ActionForm, NewCompanyForm
+from .xmlview import pretty_xml
 
 SESSIONS_PER_PAGE = 50
 SESSION_ERRORS_SHOWN = 1000
@@ -217,14 +224,76 @@ def sessions(company_id: int) -> str:
     return render_template("admin/sessions.html", company=company, page=page)
 
 
+EXCHANGES_PER_PAGE = 100
+OPEN_BELOW_CHARS = 4000
+
+
+def _exchange_view(row: ExchangeRecord) -> dict[str, Any]:
+    """One recorded call for the page: what it did in a line, its parameters and its qbXML."""
+    xml = []
+    for label, data in (
+        ("qbXML sent to QuickBooks", row.qbxml_out),
+        ("qbXML from QuickBooks", row.qbxml_in),
+    ):
+        text = decompress_text(data)
+        if text:
+            html, cut = pretty_xml(text)
+            xml.append(
+                {
+                    "label": label,
+                    "html": html,
+                    "cut": cut,
+                    "size": len(text),
+                    "open": len(text) < OPEN_BELOW_CHARS,
+                }
+            )
+    params = [(str(k), v) for k, v in row.params if v is not None]
+    return {"row": row, "digest": digest_line(exchange_digest(row)), "params": params, "xml": xml}
+
+
 @bp.get("/companies/<int:company_id>/sessions/<int:session_id>")
 @login_required
 def session_detail(company_id: int, session_id: int) -> str:
-    """One session: its counts, progress and the errors recorded during it."""
+    """One session: its counts, progress, the errors recorded during it and every exchange of
+    its sync log, with the qbXML pretty-printed (collapsed when large)."""
     company = company_or_404(company_id)
     store = services().store
     session = store.get_sync_session(company_id, session_id) if session_id < 2**63 else None
     if session is None:
         abort(404)
     errors = store.list_session_errors(company_id, session_id, limit=SESSION_ERRORS_SHOWN)
-    return render_template("admin/session.html", company=company, session=session, errors=errors)
+    text = request.args.get("page", "1")
+    number = int(text) if text.isdigit() and 0 < int(text) < 10**6 else 1
+    start = (number - 1) * EXCHANGES_PER_PAGE
+    rows = list(
+        itertools.islice(store.iter_exchanges(session_id), start, start + EXCHANGES_PER_PAGE + 1)
+    )
+    return render_template(
+        "admin/session.html",
+        company=company,
+        session=session,
+        errors=errors,
+        exchanges=[_exchange_view(r) for r in rows[:EXCHANGES_PER_PAGE]],
+        page=number,
+        more=len(rows) > EXCHANGES_PER_PAGE,
+    )
+
+
+@bp.get("/companies/<int:company_id>/sessions/<int:session_id>/log")
+@login_required
+def session_log(company_id: int, session_id: int) -> Response:
+    """The session's sync log file (gzip JSON Lines, docs/synclog.md); ``scrub=yes`` replaces
+    personal data with stable pseudonyms so it can be shared."""
+    company_or_404(company_id)
+    store = services().store
+    if session_id >= 2**63 or store.get_sync_session(company_id, session_id) is None:
+        abort(404)
+    scrub = request.args.get("scrub", "no") == "yes"
+    body = io.BytesIO()
+    write_log(store, session_id, body, now=clock().now(), scrub=scrub)
+    name = f"qbtime-sync-company{company_id}-session{session_id}{'-scrubbed' if scrub else ''}"
+    return Response(
+        body.getvalue(),
+        mimetype="application/gzip",
+        headers={"Content-Disposition": f'attachment; filename="{name}.jsonl.gz"'},
+    )

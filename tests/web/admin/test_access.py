@@ -17,6 +17,7 @@ COMPANY_URLS: list[tuple[str, str, bool]] = [
     ("GET", "/payroll-items", False),
     ("GET", "/sessions", False),
     ("GET", "/sessions/{session}", False),
+    ("GET", "/sessions/{session}/log", False),
     ("GET", "/time", False),
     ("GET", "/setup/options", True),
     ("GET", "/setup/first-sync", True),

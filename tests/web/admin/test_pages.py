@@ -323,3 +323,79 @@ def test_point2_an_expired_open_session_is_not_in_progress(signed_in, world: Wor
     seed.session(world.a1, state="open", progress=30, minutes_ago=45)
     html = signed_in("owner").get("/").get_data(as_text=True)
     assert "syncing 30%" not in html
+
+
+def _record(world: World, company_id: int, session_id: int, operation: str, **kw) -> None:
+    from qbwc_server.store.views_log import NewExchange
+    from qbwc_server.synclog.recorder import compress_text
+
+    xml_in, size_in = compress_text(kw.pop("xml_in", None))
+    xml_out, size_out = compress_text(kw.pop("xml_out", None))
+    world.store.record_exchange(
+        NewExchange(
+            company_id=company_id,
+            session_id=session_id,
+            operation=operation,
+            params=kw.pop("params", []),
+            qbxml_in=xml_in,
+            answer=kw.pop("answer", None),
+            qbxml_out=xml_out,
+            error=kw.pop("error", None),
+            duration_ms=12,
+            raw_bytes=size_in + size_out,
+            at=world.clock.now(),
+        )
+    )
+
+
+def test_point4_session_exchanges_pretty_printed_and_collapsed(
+    signed_in, world: World, seed
+) -> None:
+    """A session page lists its exchanges with escaped, highlighted qbXML; large ones start
+    collapsed."""
+    sid = seed.session(world.a1)
+    request = '<?qbxml version="16.0"?><QBXML><QBXMLMsgsRq onError="stopOnError"><CustomerQueryRq requestID="1"><MaxReturned>500</MaxReturned></CustomerQueryRq></QBXMLMsgsRq></QBXML>'
+    big = (
+        "<QBXML><QBXMLMsgsRs>"
+        + "<CustomerRet><Name>Kim &amp; Co &lt;script&gt;</Name></CustomerRet>" * 200
+        + "</QBXMLMsgsRs></QBXML>"
+    )
+    _record(
+        world,
+        world.a1,
+        sid,
+        "authenticate",
+        params=[["strUserName", "acme"], ["strPassword", "***"]],
+        answer=["t", "", "", ""],
+    )
+    _record(world, world.a1, sid, "sendRequestXML", xml_out=request)
+    _record(world, world.a1, sid, "receiveResponseXML", xml_in=big, answer=100)
+    html = signed_in("support").get(f"/companies/{world.a1}/sessions/{sid}").get_data(as_text=True)
+    assert "1. authenticate" in html and "strPassword=***" in html
+    assert '<span class="tag">&lt;CustomerQueryRq</span> requestID=<span class="attr">' in html
+    assert '      <span class="tag">&lt;MaxReturned</span>' in html  # indented
+    assert "<script>" not in html and "&amp;lt;script&amp;gt;" in html
+    assert "<details open>\n      <summary>qbXML sent" in html
+    assert "<details>\n      <summary>qbXML from QuickBooks" in html
+
+
+def test_point4_session_log_download_scrubbed_or_not(signed_in, world: World, seed) -> None:
+    """The session's log file downloads as gzip JSON Lines, scrubbed of names on request."""
+    import gzip
+    import json
+
+    world.store.update_company(world.a1, first_sync_at=world.clock.now())
+    sid = seed.session(world.a1)
+    answer = '<?xml version="1.0"?><QBXML><QBXMLMsgsRs><EmployeeQueryRs requestID="1" statusCode="0" statusSeverity="Info" statusMessage="Status OK"><EmployeeRet><ListID>80000001-1</ListID><Name>Kim Nguyen</Name><FirstName>Kim</FirstName><LastName>Nguyen</LastName></EmployeeRet></EmployeeQueryRs></QBXMLMsgsRs></QBXML>'
+    params = [["ticket", "0000..."], ["response", None], ["hresult", ""], ["message", ""]]
+    _record(world, world.a1, sid, "receiveResponseXML", xml_in=answer, answer=100, params=params)
+    c = signed_in("support")
+    plain = c.get(f"/companies/{world.a1}/sessions/{sid}/log")
+    assert plain.status_code == 200
+    assert plain.headers["Content-Disposition"].startswith("attachment;")
+    lines = gzip.decompress(plain.data).decode().splitlines()
+    assert len(lines) == 2 and "Kim Nguyen" in lines[1]
+    json.loads(lines[0])
+    scrubbed = c.get(f"/companies/{world.a1}/sessions/{sid}/log?scrub=yes")
+    assert "scrubbed" in scrubbed.headers["Content-Disposition"]
+    assert "Nguyen" not in gzip.decompress(scrubbed.data).decode()
