@@ -82,11 +82,13 @@ def create_app(
 
     from .web import api_company as _api_company  # noqa: F401  (adds its route to api_bp)
     from .web import log_api  # noqa: F401 - adds the sync log route to the api blueprint
+    from .web.admin import init_admin
     from .web.api import bp as api_bp
     from .web.support import bp as support_bp
 
     app.register_blueprint(support_bp)
     app.register_blueprint(api_bp)
+    init_admin(app, settings)  # after the API: its error pages defer to the API's JSON errors
     soap = SoapGuard(
         make_soap_wsgi(service, max_body_bytes=settings.max_body_bytes),
         max_body_bytes=settings.max_body_bytes,

@@ -15,7 +15,7 @@ import click
 
 from mappings import describe_options, options_to_dict
 
-from . import __version__, admin, cli_log, cli_ops, cli_sync
+from . import __version__, admin, cli_log, cli_ops, cli_sync, cli_user
 from .clitools import (
     BadInputError,
     check_instance_folder,
@@ -367,6 +367,7 @@ main.add_command(cli_log.log_group)
 main.add_command(cli_log.replay)
 company.add_command(cli_sync.company_resync)
 company.add_command(cli_sync.company_enable_request)
+main.add_command(cli_user.user)
 
 
 if __name__ == "__main__":  # python -m qbwc_server.cli

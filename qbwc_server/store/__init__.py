@@ -5,6 +5,11 @@ Only this package imports SQLAlchemy; it must not import flask or spyne.
 
 from __future__ import annotations
 
+from ._users import ROLES as ROLES
+from ._users import AdminUserView as AdminUserView
+from ._users import CompanySetupView as CompanySetupView
+from ._users import CompanyStatus as CompanyStatus
+from ._users import TimeEntryRow as TimeEntryRow
 from .engine import make_engine as make_engine
 from .migrate import current_revision as current_revision
 from .migrate import head_revision as head_revision
@@ -33,6 +38,11 @@ from .views_log import LoggedSession as LoggedSession
 from .views_log import NewExchange as NewExchange
 
 __all__ = [
+    "ROLES",
+    "AdminUserView",
+    "CompanySetupView",
+    "CompanyStatus",
+    "TimeEntryRow",
     "ApiTokenView",
     "ClassRecord",
     "CompanyView",

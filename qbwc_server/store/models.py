@@ -121,6 +121,12 @@ class AdminUser(Base):
     firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"), index=True)
     company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # migration 0006: a one-time password must be changed at the next sign-in; every password
+    # change bumps session_version, which signs out the sessions made with the old password
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    firm: Mapped[Firm | None] = relationship()
 
 
 class SyncSession(Base):
@@ -418,3 +424,14 @@ class CompanySyncState(Base):
     last_sweep_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     sweep_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CompanySetup(Base):
+    """Set-up wizard facts of a company (migration 0006): when its Web Connector password was
+    last shown to an admin and when its .qwc was last downloaded."""
+
+    __tablename__ = "company_setup"
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), primary_key=True)
+    password_shown_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    qwc_downloaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    checklist_done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -19,6 +19,7 @@ from ._lists import ListsMixin
 from ._log import LogMixin
 from ._queue import QueueMixin
 from ._reads import ReadsMixin
+from ._users import UsersMixin
 from .models import Company, Firm, Installation, LoginFailure, SyncSession
 from .views import CompanyView, InstallationView, NewWorkItem, SessionView
 
@@ -117,7 +118,7 @@ def _session_view(row: SyncSession) -> SessionView:
     )
 
 
-class SqlStore(ListsMixin, QueueMixin, ReadsMixin, LogMixin, StoreBase):
+class SqlStore(ListsMixin, QueueMixin, ReadsMixin, LogMixin, UsersMixin, StoreBase):
     """The store on a SQLAlchemy engine (SQLite or PostgreSQL).
 
     Companies, sessions and logins are here; lists, the work queue and the API's reads live in
