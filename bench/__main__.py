@@ -22,6 +22,9 @@ def main(argv: list[str]) -> int:
         return 2
     for name in chosen:
         importlib.import_module(f"bench.bench_{name}").main()
+    from bench._targets import print_table
+
+    print_table()
     return 0
 
 
