@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -58,10 +59,22 @@ class StoreBase:
         if unknown:
             raise ValueError(f"cannot update {model.__tablename__} fields {sorted(unknown)}")
         with self._tx() as s:
-            row = s.get(model, row_id)
+            if changes and self.engine.dialect.update_returning:
+                # One statement (UPDATE ... RETURNING) instead of a SELECT and an UPDATE: the
+                # session and queue updates run several times per SOAP call.
+                row = s.scalars(
+                    update(model)
+                    .where(model.id == row_id)
+                    .values(**changes)
+                    .returning(model)
+                    .execution_options(synchronize_session=False)
+                ).first()
+            else:  # SQLite before 3.35 has no RETURNING
+                row = s.get(model, row_id)
+                if row is not None:
+                    for key, value in changes.items():
+                        setattr(row, key, value)
+                    s.flush()
             if row is None:
                 raise NotFoundError(f"no {model.__tablename__} with id {row_id}")
-            for key, value in changes.items():
-                setattr(row, key, value)
-            s.flush()
             return view(row)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import case, exists, select, update
 
 from ._base import StoreBase
 from .models import ListWatermark, SyncError, WorkItem
@@ -90,21 +90,20 @@ class QueueMixin(StoreBase):
     def claim_next_item(self, session_id: int, now: datetime) -> WorkItemView | None:
         """The item to send now: the one already sent (a retransmit gets the same request), else
         the first pending one, marked sent with a new unique ``request_id``; None when done."""
-        with self._tx() as s:
-            base = select(WorkItem).where(WorkItem.session_id == session_id)
+        with self._tx() as s:  # one SELECT: a sent item first, else the first pending one
             row = s.scalars(
-                base.where(WorkItem.state == SENT).order_by(WorkItem.position).limit(1)
-            ).first()
-            if row is not None:
-                return _item_view(row)
-            row = s.scalars(
-                base.where(WorkItem.state == PENDING)
-                .order_by(WorkItem.position, WorkItem.id)
+                select(WorkItem)
+                .where(WorkItem.session_id == session_id, WorkItem.state.in_((SENT, PENDING)))
+                .order_by(
+                    case((WorkItem.state == SENT, 0), else_=1), WorkItem.position, WorkItem.id
+                )
                 .limit(1)
                 .with_for_update(skip_locked=True)
             ).first()
             if row is None:
                 return None
+            if row.state == SENT:
+                return _item_view(row)
             row.attempt += 1
             row.state = SENT
             row.request_id = f"{row.id}.{row.attempt}"

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import ConfigurationError, NotFoundError, StoreError
@@ -226,17 +226,14 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
         self, *, username: str, address: str, since: datetime
     ) -> tuple[int, int]:
         """Failures since ``since`` for (username, address) and for the address alone."""
-        with self._tx() as s:
-            recent = LoginFailure.at >= since
-            by_user = s.scalar(
-                select(func.count()).where(
-                    recent, LoginFailure.username == username, LoginFailure.address == address
+        with self._tx() as s:  # one statement: authenticate runs it on every call
+            same_user = case((LoginFailure.username == username, 1), else_=0)
+            row = s.execute(
+                select(func.coalesce(func.sum(same_user), 0), func.count()).where(
+                    LoginFailure.at >= since, LoginFailure.address == address
                 )
-            )
-            by_address = s.scalar(
-                select(func.count()).where(recent, LoginFailure.address == address)
-            )
-            return int(by_user or 0), int(by_address or 0)
+            ).one()
+            return int(row[0] or 0), int(row[1] or 0)
 
     def record_login_failure(self, *, username: str, address: str, now: datetime) -> None:
         """Remember one failed authenticate."""
