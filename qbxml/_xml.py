@@ -275,6 +275,7 @@ def iter_messages(
     top: Any = None
     msgs: Any = None
     current: Any = None
+    keep_whole = False  # whether ``current`` is reported whole, without RECORD events
 
     def finish_until(stop: Any) -> Iterator[tuple[int, XmlElement]]:
         """Report and free every message of ``msgs`` before ``stop`` (all with None)."""
@@ -333,12 +334,20 @@ def iter_messages(
                 yield from finish_until(None)
                 msgs = None
                 _detach(elem)
+            elif parent is current and current is not None:  # the common case: one more record
+                if keep_whole:
+                    continue
+                yield RECORD, elem
+                elem.clear()
+                while parent[0] is not elem:
+                    del parent[0]
+                del parent[0]
             elif parent is not None and msgs is not None and parent.getparent() is msgs:
-                yield from finish_until(parent)
-                if parent is not current:
-                    current = parent
-                    yield MSG_START, parent
-                if parent.tag not in whole:
+                if msgs[0] is not parent:
+                    yield from finish_until(parent)
+                current, keep_whole = parent, parent.tag in whole
+                yield MSG_START, parent
+                if not keep_whole:
                     yield RECORD, elem
                     _detach(elem)
         if top is None:
