@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError, StoreError
-from .engine import make_session_factory
+from .engine import READ_ONLY, make_session_factory
 
 V = TypeVar("V")
 
@@ -36,6 +36,15 @@ class StoreBase:
     @contextmanager
     def _tx(self) -> Iterator[Session]:
         with map_store_errors(), self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        """A transaction that only reads: on SQLite a deferred ``BEGIN`` (a WAL snapshot) instead
+        of ``BEGIN IMMEDIATE``, so lookups done on every SOAP call neither wait for nor block
+        the writer (see ``engine.READ_ONLY``)."""
+        with map_store_errors(), self._sessions.begin() as session:
+            session.connection(execution_options={READ_ONLY: True})
             yield session
 
     def dispose(self) -> None:

@@ -71,7 +71,7 @@ class QueueMixin(StoreBase):
 
     def has_unfinished_items(self, company_id: int) -> bool:
         """Whether an earlier session left work pending or unanswered."""
-        with self._tx() as s:
+        with self._read() as s:
             query = select(
                 exists().where(WorkItem.company_id == company_id, WorkItem.state.in_(UNFINISHED))
             )
@@ -79,7 +79,7 @@ class QueueMixin(StoreBase):
 
     def session_items(self, session_id: int) -> list[WorkItemView]:
         """The session's work items in plan order."""
-        with self._tx() as s:
+        with self._read() as s:
             rows = s.scalars(
                 select(WorkItem)
                 .where(WorkItem.session_id == session_id)
@@ -120,7 +120,7 @@ class QueueMixin(StoreBase):
     # watermarks ------------------------------------------------------------------------------
     def get_watermarks(self, company_id: int) -> dict[str, str]:
         """Each list type's watermark (QuickBooks local time, ``YYYY-MM-DDTHH:MM:SS``)."""
-        with self._tx() as s:
+        with self._read() as s:
             rows = s.scalars(select(ListWatermark).where(ListWatermark.company_id == company_id))
             return {r.list_type: r.modified_local for r in rows}
 

@@ -125,7 +125,7 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
     # installation ----------------------------------------------------------------------------
     def get_installation(self) -> InstallationView | None:
         """The installation row, or None before ``qbtime init``."""
-        with self._tx() as s:
+        with self._read() as s:
             row = s.scalars(select(Installation).order_by(Installation.id)).first()
             return (
                 InstallationView(owner_id=row.owner_id, secret_key=row.secret_key) if row else None
@@ -185,7 +185,7 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
 
     def list_companies(self) -> list[CompanyView]:
         """Every company, by id."""
-        with self._tx() as s:
+        with self._read() as s:
             return [_company_view(r) for r in s.scalars(select(Company).order_by(Company.id))]
 
     def get_company(self, company_id: int) -> CompanyView:
@@ -193,7 +193,7 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
 
         :raises NotFoundError: no company has that id.
         """
-        with self._tx() as s:
+        with self._read() as s:
             row = s.get(Company, company_id)
             if row is None:
                 raise NotFoundError(f"no company with id {company_id}")
@@ -201,14 +201,14 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
 
     def find_company_by_username(self, username: str) -> CompanyView | None:
         """The company whose QBWC username is ``username``, if any."""
-        with self._tx() as s:
+        with self._read() as s:
             row = s.scalars(select(Company).where(Company.qbwc_username == username)).first()
             return _company_view(row) if row else None
 
     def find_company_by_file_id(self, file_id: str) -> CompanyView | None:
         """The company whose .qwc FileID is ``file_id`` (braces and case ignored), if any."""
         key = file_id.strip().strip("{}").upper()
-        with self._tx() as s:
+        with self._read() as s:
             row = s.scalars(
                 select(Company).where(Company.file_id.in_([key, "{" + key + "}"]))
             ).first()
@@ -226,7 +226,7 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
         self, *, username: str, address: str, since: datetime
     ) -> tuple[int, int]:
         """Failures since ``since`` for (username, address) and for the address alone."""
-        with self._tx() as s:  # one statement: authenticate runs it on every call
+        with self._read() as s:  # one statement: authenticate runs it on every call
             same_user = case((LoginFailure.username == username, 1), else_=0)
             row = s.execute(
                 select(func.coalesce(func.sum(same_user), 0), func.count()).where(
@@ -322,7 +322,7 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
 
     def get_session(self, ticket_hash: str) -> SessionView | None:
         """The session with that ticket hash, in whatever state."""
-        with self._tx() as s:
+        with self._read() as s:
             row = s.scalars(
                 select(SyncSession).where(SyncSession.ticket_hash == ticket_hash)
             ).first()
@@ -334,7 +334,7 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
 
     def list_sessions(self, company_id: int, *, limit: int = 50) -> list[SessionView]:
         """The company's most recent sessions, newest first."""
-        with self._tx() as s:
+        with self._read() as s:
             rows = s.scalars(
                 select(SyncSession)
                 .where(SyncSession.company_id == company_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -137,3 +138,37 @@ def test_point6_statements_per_soap_call_stay_within_budget(
     sends = [n for op, n in measured if op == "sendRequestXML"][1:]
     assert not over, measured
     assert sends and max(sends) <= STEADY_SEND, measured
+
+
+def test_point6_lookups_do_not_wait_for_the_writer(
+    sqlite_store: SqlStore, clock: FixedClock
+) -> None:
+    """On SQLite, the per-call lookups read a snapshot: a writer holding the lock does not stall
+    them (before, every transaction took the write lock and waited up to the busy timeout)."""
+    created = admin.add_company(sqlite_store, clock, "Acme")
+    session = open_session(sqlite_store, created.company.id, clock)
+    with statements(sqlite_store) as seen:
+        assert sqlite_store.list_sessions(created.company.id)[0].id == session.id
+    assert seen[0] == "BEGIN" and "IMMEDIATE" not in " ".join(seen)
+    writer = sqlite_store.engine.raw_connection()
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE company SET qb_company_name = 'in flight'")
+        done: dict[str, object] = {}
+
+        def lookups() -> None:
+            done["session"] = sqlite_store.get_session("no-such-ticket-hash")
+            done["company"] = sqlite_store.find_company_by_username(created.company.qbwc_username)
+            done["failures"] = sqlite_store.count_login_failures(
+                username="x", address="y", since=clock.now()
+            )
+            done["items"] = sqlite_store.session_items(session.id)
+
+        worker = threading.Thread(target=lookups, daemon=True)
+        worker.start()
+        worker.join(5)
+        assert not worker.is_alive(), "a lookup waited for the writer's lock"
+        assert done["company"].qb_company_name is None  # the snapshot before the write
+    finally:
+        writer.rollback()
+        writer.close()
