@@ -24,9 +24,10 @@ def main(argv: list[str]) -> int:
         return 2
     for name in chosen:
         importlib.import_module(f"bench.bench_{name}").main()
-    from bench._targets import print_table
+    from bench._targets import print_table, write_doc
 
     print_table()
+    write_doc()
     return 0
 
 

@@ -87,3 +87,32 @@ def print_table() -> None:
     for target, figure, met in rows:
         mark = "info" if met is None else ("MET" if met else "NOT MET")
         print(f"  {target:<{width}}  {mark:7s}  {figure}")
+
+
+DOC = RESULTS.parents[1] / "docs" / "performance.md"
+BEGIN, END = "<!-- bench:begin (written by python -m bench) -->", "<!-- bench:end -->"
+
+
+def write_doc() -> None:
+    """Replace the generated block of ``docs/performance.md`` with the latest table."""
+    if not RESULTS.exists() or not DOC.exists():
+        return
+    data = json.loads(RESULTS.read_text())
+    lines = [BEGIN, "", "| target | status | measured |", "|---|---|---|"]
+    for target, figure, met in _rows(data):
+        mark = "info" if met is None else ("met" if met else "**not met**")
+        lines.append(f"| {target} | {mark} | {figure} |")
+    machines = data.get("machine", {})
+    if machines:
+        lines += ["", "Measured on (per benchmark):", ""]
+        for name, m in sorted(machines.items()):
+            lines.append(
+                f"- `{name}`: {m.get('date')}, {m.get('cpu')}, {m.get('cores')} cores, Python"
+                f" {m.get('python')}, load average {m.get('load_average_at_start', 0):.1f} at start"
+            )
+    lines += ["", END]
+    text = DOC.read_text()
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + "\n".join(lines) + rest.split(END, 1)[1]
+        DOC.write_text(text)
