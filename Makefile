@@ -1,29 +1,37 @@
 # The two commands a new user needs (see README.md):
-#   make run    install qbtime-sync and start the server on the embedded SQLite store
-#   make test   install everything the tests need and run the whole suite (this is what CI runs)
+#   make run    create (or reuse) the project virtual environment .venv, install qbtime-sync into it
+#               and start the server on the embedded SQLite store
+#   make test   the same with everything the tests need (Debian packages too), then lint and the
+#               whole suite (this is what CI runs)
+# PYTHON picks the interpreter that makes .venv (default python3); VENV another folder for it.
 PYTHON ?= python3
+VENV ?= .venv
 HOST ?= 127.0.0.1
 PORT ?= 8080
+PYTEST_ARGS ?= --cov --cov-report=term
+BIN := $(VENV)/bin
 
-.PHONY: run test test-deps lint bench
+.PHONY: run venv test test-deps lint bench
 
-run:
-	$(PYTHON) -m pip install --quiet .
-	qbtime init
-	qbtime serve --host $(HOST) --port $(PORT)
+venv:
+	bash scripts/venv.sh "$(PYTHON)" "$(VENV)"
+
+run: venv
+	$(BIN)/qbtime init
+	$(BIN)/qbtime serve --host $(HOST) --port $(PORT)
 
 test-deps:
-	bash scripts/install-system-deps.sh
-	$(PYTHON) -m pip install --quiet -e '.[test]'
+	PYTHON="$(PYTHON)" bash scripts/install-system-deps.sh
+	bash scripts/venv.sh "$(PYTHON)" "$(VENV)" test
 
-lint:
-	ruff format --check .
-	ruff check .
-	lint-imports
-	mypy
+lint: test-deps
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: test-deps lint
-	$(PYTHON) -m pytest --cov --cov-report=term
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench:
-	$(PYTHON) -m bench
+bench: venv
+	$(BIN)/python -m bench

@@ -49,8 +49,9 @@ class ImportOptions:
     """``off``: classes are not imported; ``show``: optional on time; ``require``."""
     import_vendors: bool = False
     """Import vendors as team members (``qb_role="vendor"``)."""
-    export_time: bool = True
-    """Export approved time to QuickBooks."""
+    export_time: bool = False
+    """Export approved time to QuickBooks. Off until the company is ready, as QuickBooks Time's own
+    "Export approved timesheets when syncing" box starts unticked."""
 
 
 OPTION_NAMES: tuple[str, ...] = tuple(f.name for f in fields(ImportOptions))

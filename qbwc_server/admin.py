@@ -7,7 +7,7 @@ import secrets
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from mappings import (
     ImportOptions,
@@ -19,7 +19,7 @@ from mappings import (
 
 from .clock import Clock
 from .errors import ConfigurationError
-from .qwc import QwcValues, braced_guid, render_qwc
+from .qwc import QwcValues, braced_guid, render_qwc, server_urls
 from .settings import Settings, new_secret_key
 from .store import (
     ApiTokenView,
@@ -44,6 +44,8 @@ class NewCompany:
 
     company: CompanyView
     password: str
+    same_name: tuple[CompanyView, ...] = ()
+    """Older companies with the same name (``company add`` warns about them)."""
 
 
 def new_guid() -> str:
@@ -84,6 +86,7 @@ def add_company(
         raise ConfigurationError(
             "a QBWC username is 3-40 letters, digits, dots, dashes, underscores or @"
         )
+    same_name = tuple(c for c in store.list_companies() if _same_name(c.name, name))
     candidates = [username] if username else _candidates(store, _username_base(name))
     password = credentials.generate_password()
     company = store.add_company(
@@ -94,7 +97,7 @@ def add_company(
         file_id=new_guid(),
         now=clock.now(),
     )
-    return NewCompany(company=company, password=password)
+    return NewCompany(company=company, password=password, same_name=same_name)
 
 
 def _candidates(store: SqlStore, base: str) -> list[str]:
@@ -120,28 +123,52 @@ def request_sync(store: SqlStore, clock: Clock, company_id: int) -> CompanyView:
     return store.update_company(company_id, sync_requested_at=clock.now())
 
 
-def company_qwc(store: SqlStore, settings: Settings, company_id: int, app_url: str) -> str:
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def app_name_suffix(store: SqlStore, company: CompanyView) -> str:
+    """`` (ID)`` when an older company has the same name, else ``""``.
+
+    The Web Connector keys applications by AppName: a second company's ``.qwc`` with the same
+    AppName would replace the first one's application. The oldest company keeps the plain name
+    so its ``.qwc`` never changes; the id is what ``qbtime company qwc ID`` was given.
+    """
+    older = [
+        c for c in store.list_companies() if c.id < company.id and _same_name(c.name, company.name)
+    ]
+    return f" ({company.id})" if older else ""
+
+
+def company_qwc(
+    store: SqlStore, settings: Settings, company_id: int, app_url: str | None = None
+) -> str:
     """The .qwc file for one company.
 
-    :param app_url: the server's public base URL or its full ``/qbwc`` endpoint URL.
-    :raises ConfigurationError: the URL would be refused by the Web Connector.
+    :param app_url: the server's public base URL or its full ``/qbwc`` endpoint URL (a path
+        prefix is kept); ``None`` uses the ``public_url`` setting.
+    :raises ConfigurationError: no URL, or a URL the Web Connector would refuse.
     """
     installation = store.get_installation()
     if installation is None:
         raise ConfigurationError("the installation is not initialised: run `qbtime init` first")
     company = store.get_company(company_id)
-    url = app_url.strip().rstrip("/")
-    if not url.endswith("/qbwc"):
-        url += "/qbwc"
+    url = (app_url or "").strip() or settings.public_url.strip()
+    if not url:
+        raise ConfigurationError(
+            "no server URL: give --url https://your-host (the address the Web Connector reaches "
+            "this server at) or set public_url in settings.toml"
+        )
     return render_qwc(
         QwcValues(
             company_name=company.name,
             username=company.qbwc_username,
             owner_id=installation.owner_id,
             file_id=company.file_id,
-            app_url=url,
+            app_url=server_urls(url).app_url,
             support_url=settings.support_url,
             run_every_n_minutes=settings.run_every_n_minutes,
+            app_name_suffix=app_name_suffix(store, company),
         )
     )
 
@@ -176,6 +203,51 @@ def create_api_token(
     return NewApiToken(token=token, view=view)
 
 
+# login locks ---------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class LoginLock:
+    """Too many failed logins for a username from one address: authenticate answers ``nvu``
+    to it, even with the right password, until ``until``."""
+
+    address: str
+    failures: int
+    until: datetime
+
+
+def login_locks(
+    store: SqlStore, settings: Settings, company: CompanyView, now: datetime
+) -> tuple[LoginLock, ...]:
+    """The locks on the company's QBWC username now, one per address, soonest end first.
+
+    The Web Connector is refused while ``login_failures_per_user`` failures of the username
+    from that address lie within the last ``login_failure_window_seconds``, so the lock ends
+    when the oldest of the newest that many failures leaves the window.
+    """
+    window = timedelta(seconds=settings.login_failure_window_seconds)
+    limit = max(settings.login_failures_per_user, 1)
+    by_address: dict[str, list[datetime]] = {}
+    for address, at in store.list_login_failures(
+        username=company.qbwc_username, since=now - window
+    ):
+        by_address.setdefault(address, []).append(at)
+    locks = [
+        LoginLock(address=address, failures=len(times), until=times[-limit] + window)
+        for address, times in by_address.items()
+        if len(times) >= limit
+    ]
+    return tuple(sorted(locks, key=lambda lock: (lock.until, lock.address)))
+
+
+def unlock_company(store: SqlStore, company_id: int) -> int:
+    """Forget the failed logins of the company's QBWC username, from every address, so the
+    Web Connector may log in again at once; returns how many were forgotten.
+
+    :raises NotFoundError: no company has that id.
+    """
+    company = store.get_company(company_id)
+    return store.delete_login_failures(username=company.qbwc_username)
+
+
 # company details and options -----------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class CompanyDetails:
@@ -185,6 +257,7 @@ class CompanyDetails:
     options: ImportOptions
     counts: dict[ListName, ListCounts]
     last_session: SessionRecord | None
+    login_locks: tuple[LoginLock, ...] = ()
 
 
 def _options(company: CompanyView) -> ImportOptions:
@@ -196,18 +269,27 @@ def _options(company: CompanyView) -> ImportOptions:
         ) from exc
 
 
-def company_details(store: SqlStore, company_id: int) -> CompanyDetails:
-    """The company, its import options, per-list counts and its last sync session.
+def company_details(
+    store: SqlStore,
+    company_id: int,
+    *,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+) -> CompanyDetails:
+    """The company, its import options, per-list counts, its last sync session and, given the
+    settings and the time, the login locks on its username.
 
     :raises NotFoundError: no company has that id.
     """
     company = store.get_company(company_id)
     sessions = store.list_sync_sessions(company_id, limit=1)
+    locks = login_locks(store, settings, company, now) if settings and now else ()
     return CompanyDetails(
         company=company,
         options=_options(company),
         counts=store.company_counts(company_id),
         last_session=sessions.rows[0] if sessions.rows else None,
+        login_locks=locks,
     )
 
 

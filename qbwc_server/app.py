@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .clock import Clock, RandomTicketSource, SystemClock, TicketSource
 from .errors import ConfigurationError
@@ -16,6 +17,7 @@ from .soap import make_soap_wsgi
 from .soapguard import SoapGuard
 from .store import SqlStore, current_revision, head_revision, make_engine
 from .sync.service import QbwcService
+from .synclog.recorder import RecordingService
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +70,7 @@ def create_app(
     installation = store.get_installation()
     if installation is None:
         raise ConfigurationError("the installation is not initialised: run `qbtime init` first")
-    service = QbwcService(
+    service = RecordingService(
         store=store,
         settings=settings,
         clock=clock or SystemClock(),
@@ -78,6 +80,8 @@ def create_app(
     app.config.update(SECRET_KEY=settings.secret_key or installation.secret_key)
     app.extensions["qbtime"] = Services(settings=settings, store=store, qbwc=service)
 
+    from .web import api_company as _api_company  # noqa: F401  (adds its route to api_bp)
+    from .web import log_api  # noqa: F401 - adds the sync log route to the api blueprint
     from .web.api import bp as api_bp
     from .web.support import bp as support_bp
 
@@ -86,6 +90,16 @@ def create_app(
     soap = SoapGuard(
         make_soap_wsgi(service, max_body_bytes=settings.max_body_bytes),
         max_body_bytes=settings.max_body_bytes,
+        large_body_bytes=settings.large_body_bytes,
+        max_large_bodies=settings.max_large_bodies,
+        is_live_ticket=service.is_live_ticket,
     )
     app.wsgi_app = DispatcherMiddleware(app.wsgi_app, {SOAP_PATH: soap})  # type: ignore[method-assign]
+    hops = settings.trusted_proxies
+    if hops:
+        # Behind `hops` reverse proxies the peer is the nearest proxy: the client address (for
+        # login throttling), scheme and host come from the X-Forwarded-* headers they add.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
     return app

@@ -15,8 +15,14 @@ import click
 
 from mappings import describe_options, options_to_dict
 
-from . import __version__, admin
-from .clitools import BadInputError
+from . import __version__, admin, cli_log, cli_ops, cli_sync
+from .clitools import (
+    BadInputError,
+    check_instance_folder,
+    check_listen_address,
+    driver_missing,
+    write_output,
+)
 from .clitools import errors_as_one_line as _errors_as_one_line
 from .clitools import settings_of as _settings
 from .clitools import store_of as _store
@@ -52,8 +58,11 @@ def main(ctx: click.Context, home: Path | None) -> None:
 def init(ctx: click.Context) -> None:
     """Create or upgrade the database and the installation's OwnerID."""
     settings = _settings(ctx)
-    settings.home.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.effective_database_url)
+    check_instance_folder(settings)
+    try:
+        engine = make_engine(settings.effective_database_url)
+    except ImportError as exc:
+        raise driver_missing(exc) from exc
     try:
         upgrade_schema(engine)
         installation = admin.init_installation(SqlStore(engine), SystemClock())
@@ -79,7 +88,13 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     settings = _settings(ctx)
+    check_listen_address(host, port)
     app = create_app(settings, store=_store(ctx))
+    from .scheduler import make_scheduler
+
+    scheduler = make_scheduler(_store(ctx), settings, SystemClock())
+    scheduler.start()
+    ctx.call_on_close(lambda: scheduler.shutdown(wait=False))
     click.echo(f"qbtime-sync {__version__} serving http://{host}:{port}/qbwc", err=True)
     waitress.serve(
         app,
@@ -88,7 +103,24 @@ def serve(ctx: click.Context, host: str, port: int, threads: int) -> None:
         threads=threads,
         max_request_body_size=settings.max_body_bytes + 1024 * 1024,
         ident="qbtime-sync",
+        **waitress_proxy_options(settings.trusted_proxies),
     )
+
+
+def waitress_proxy_options(hops: int) -> dict[str, object]:
+    """waitress' options for ``hops`` trusted reverse proxies (none: it drops X-Forwarded-*).
+
+    waitress strips every X-Forwarded-* header unless told which proxy to trust; the app's
+    ProxyFix then reads the same headers with the same hop count.
+    """
+    if hops <= 0:
+        return {}
+    return {
+        "trusted_proxy": "*",
+        "trusted_proxy_count": hops,
+        "trusted_proxy_headers": "x-forwarded-for x-forwarded-proto x-forwarded-host",
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 @main.group()
@@ -118,6 +150,13 @@ def company_add(
     click.echo(f"password: {created.password}")
     click.echo(f"file_id:  {c.file_id}")
     click.echo("The password is shown only now: type it into the Web Connector.", err=True)
+    for other in created.same_name:
+        click.echo(
+            f"warning: company {other.id} is also named {other.name!r}; their .qwc files are told "
+            f"apart by the AppName suffix ({c.id}); a different name is clearer for whoever "
+            "works at the QuickBooks PC",
+            err=True,
+        )
 
 
 @company.command("list")
@@ -140,18 +179,20 @@ def company_list(ctx: click.Context, as_json: bool) -> None:
 @company.command("qwc")
 @click.argument("company_id", type=int)
 @click.option(
-    "--url", required=True, help="The server's public https URL, e.g. https://sync.example.com"
+    "--url",
+    default=None,
+    help="The server's public https URL, e.g. https://sync.example.com (default: public_url).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.pass_context
 @_errors_as_one_line
-def company_qwc(ctx: click.Context, company_id: int, url: str, output: Path | None) -> None:
+def company_qwc(ctx: click.Context, company_id: int, url: str | None, output: Path | None) -> None:
     """Write the company's .qwc file (to stdout, or to FILE with -o)."""
     text = admin.company_qwc(_store(ctx), _settings(ctx), company_id, url)
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         click.echo(f"wrote {output}", err=True)
 
 
@@ -191,7 +232,9 @@ def company_token(ctx: click.Context, company_id: int, label: str | None) -> Non
 @_errors_as_one_line
 def company_show(ctx: click.Context, company_id: int, as_json: bool) -> None:
     """Show a company: settings, import options, list counts and its last sync session."""
-    details = admin.company_details(_store(ctx), company_id)
+    details = admin.company_details(
+        _store(ctx), company_id, settings=_settings(ctx), now=SystemClock().now()
+    )
     if as_json:
         click.echo(json.dumps(company_report(details), sort_keys=True))
     else:
@@ -311,6 +354,7 @@ def sync_now(ctx: click.Context, company_id: int) -> None:
 
 @main.command()
 @click.option("--seconds-limit", default=30.0, show_default=True, help="Fail if slower than this.")
+@_errors_as_one_line
 def demo(seconds_limit: float) -> None:
     """Run a full simulated sync: a throwaway server, the sample company, a fake Web Connector."""
     from .demo import run_demo
@@ -320,6 +364,11 @@ def demo(seconds_limit: float) -> None:
 
 # Topic modules (cli_<topic>.py, built on clitools) register their commands here, one line each:
 # main.add_command(cli_<topic>.<group>) or company.add_command(cli_<topic>.<command>).
+company.add_command(cli_ops.company_unlock)
+main.add_command(cli_log.log_group)
+main.add_command(cli_log.replay)
+company.add_command(cli_sync.company_resync)
+company.add_command(cli_sync.company_enable_request)
 
 
 if __name__ == "__main__":  # python -m qbwc_server.cli

@@ -2,7 +2,8 @@
 
 A composition root like ``cli.py`` (it may use the store and the app): a temporary instance
 folder with a fresh SQLite store, one company marked due, the server on a free loopback port,
-and a FakeWebConnector driving a full sync against FakeQuickBooks holding the sample company.
+and a FakeWebConnector driving a full sync against FakeQuickBooks holding the sample company
+(Evergreen Builders, shipped as package data), whose name the server's company takes.
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ from .store import SqlStore, make_engine, upgrade_schema
 from .testing import serve_in_thread
 
 __all__ = ["run_demo"]
-
-DEMO_COMPANY = "Evergreen Builders (demo)"
 
 
 def _short(value: Any, width: int = 60) -> str:
@@ -82,13 +81,14 @@ def run_demo(out: Callable[[str], Any] = print, *, seconds_limit: float = 30) ->
             upgrade_schema(engine)
             store = SqlStore(engine)
             installation = admin.init_installation(store, clock)
-            created = admin.add_company(store, clock, DEMO_COMPANY, username="demo")
-            company = created.company
-            admin.request_sync(store, clock, company.id)
             quickbooks = FakeQuickBooks(load_sample_company(clock=clock))
             qb_company = quickbooks.company
+            # the server's company carries the name of the QuickBooks company it syncs
+            created = admin.add_company(store, clock, qb_company.name, username="demo")
+            company = created.company
+            admin.request_sync(store, clock, company.id)
             out(f"qbtime demo: server store in {home}")
-            out(f"sample QuickBooks company: {qb_company.name} ({qb_company.path})")
+            out(f"syncing the QuickBooks company {qb_company.name!r} ({qb_company.path})")
             sizes = {kind: sum(1 for _ in qb_company.records(kind)) for kind in LIST_KINDS}
             out(
                 "  holds "

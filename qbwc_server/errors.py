@@ -8,6 +8,7 @@
       ├─ ConfigurationError(..., ValueError)       bad setting, URL or option given by an admin
       ├─ NotFoundError(..., LookupError)           no such company (CLI, API)
       └─ StoreError                                raised only by store/, wraps SQLAlchemyError
+           └─ DatabaseUnavailableError             the database cannot be reached (or is locked)
 """
 
 from __future__ import annotations
@@ -35,3 +36,7 @@ class NotFoundError(QbwcServerError, LookupError):
 
 class StoreError(QbwcServerError):
     """The database failed; raised only by ``qbwc_server.store``."""
+
+
+class DatabaseUnavailableError(StoreError):
+    """The database could not be reached, timed out or stayed locked; trying later may work."""

@@ -2,7 +2,8 @@
 
 QBWC's rules (QBWC Programmer's Guide, Table 4-1 and Appendix A): AppURL must be https unless the
 host is localhost (QBWC1010/1051), hosts must not be IP addresses (QBWC1001/1002), AppSupport must
-be on the same domain as AppURL (QBWC1000), GUIDs in braces, one FileID per company file.
+be on the same domain as AppURL (QBWC1000), GUIDs in braces, one FileID per company file. The
+Web Connector keys its applications by AppName, so two companies must never share one.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from .errors import ConfigurationError
 
 TEMPLATE_NAME = "qbtime.qwc.template"
 APP_NAME_MAX = 80
+APP_NAME_PREFIX = "qbtime-sync - "
+ENDPOINT = "/qbwc"
+SUPPORT = "/support"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,6 +35,8 @@ class QwcValues:
     app_url: str
     support_url: str
     run_every_n_minutes: int
+    app_name_suffix: str = ""
+    """Appended to the AppName when another company has the same name (`` (2)``)."""
 
 
 def braced_guid(value: str) -> str:
@@ -47,8 +53,8 @@ def braced_guid(value: str) -> str:
 def check_app_url(url: str) -> str:
     """Return ``url`` normalised, or explain why the Web Connector would refuse it.
 
-    :raises ConfigurationError: not http(s), no host, an IP address host, or http on a
-        non-localhost host.
+    :raises ConfigurationError: not http(s), no host, an IP address host, http on a
+        non-localhost host, a user name or password, a query string or a fragment.
     """
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
@@ -68,25 +74,66 @@ def check_app_url(url: str) -> str:
         )
     if parts.username or parts.password:
         raise ConfigurationError("the AppURL must not contain a user name or password")
+    if parts.query or parts.fragment or url.strip().endswith(("?", "#")):
+        raise ConfigurationError(
+            f"{url!r} has a query string or fragment: give the server's base URL without "
+            "'?...' or '#...' (the Web Connector posts to the URL exactly as written)"
+        )
     path = parts.path or "/"
-    return urlunsplit((parts.scheme, parts.netloc.lower(), path, parts.query, ""))
+    return urlunsplit((parts.scheme, parts.netloc.lower(), path, "", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class ServerUrls:
+    """The AppURL (the SOAP endpoint) and the default AppSupport URL under the same prefix."""
+
+    app_url: str
+    support_url: str
+
+
+def server_urls(url: str) -> ServerUrls:
+    """Split a server URL into its ``/qbwc`` endpoint and its ``/support`` page.
+
+    ``url`` is the server's base URL (``https://h``, ``https://h:8443/qb/``) or its endpoint
+    (``https://h/qb/qbwc``); a path prefix is kept for both URLs, since a server behind a proxy
+    path answers ``/support`` under the same prefix (AppSupport without it fails: QBWC1003).
+
+    :raises ConfigurationError: a URL the Web Connector would refuse (see :func:`check_app_url`).
+    """
+    checked = urlsplit(check_app_url(url))
+    prefix = checked.path.rstrip("/")
+    if prefix.endswith(ENDPOINT):
+        prefix = prefix[: -len(ENDPOINT)]
+    base = (checked.scheme, checked.netloc)
+    return ServerUrls(
+        app_url=urlunsplit((*base, prefix + ENDPOINT, "", "")),
+        support_url=urlunsplit((*base, prefix + SUPPORT, "", "")),
+    )
 
 
 def support_url_for(app_url: str, support_url: str = "") -> str:
-    """The AppSupport URL: the given one if it is on the AppURL's host, else ``/support`` there.
+    """The AppSupport URL: the given one if it is on the AppURL's host, else ``/support`` beside
+    the AppURL's ``/qbwc`` (same path prefix).
 
     :raises ConfigurationError: a support URL on another host (QBWC1000).
     """
-    app = urlsplit(app_url)
     if not support_url:
-        return urlunsplit((app.scheme, app.netloc, "/support", "", ""))
+        return server_urls(app_url).support_url
     checked = check_app_url(support_url)
+    app = urlsplit(app_url)
     if urlsplit(checked).hostname != app.hostname:
         raise ConfigurationError(
             "AppSupport must be on the same host as AppURL (QBWC1000): "
             f"{urlsplit(checked).hostname} is not {app.hostname}"
         )
     return checked
+
+
+def app_name_for(company_name: str, *, suffix: str = "") -> str:
+    """The AppName the Web Connector lists (and keys applications by): at most 80 characters,
+    the suffix (`` (2)``, which tells companies of the same name apart) always kept whole."""
+    name = " ".join(company_name.split())
+    return f"{APP_NAME_PREFIX}{name}"[: APP_NAME_MAX - len(suffix)].rstrip() + suffix
 
 
 def _template() -> Template:
@@ -104,9 +151,8 @@ def render_qwc(values: QwcValues) -> str:
     if values.run_every_n_minutes < 1:
         raise ConfigurationError("RunEveryNMinutes must be at least 1")
     name = " ".join(values.company_name.split())
-    app_name = f"qbtime-sync - {name}"[:APP_NAME_MAX]
     fields = {
-        "app_name": app_name,
+        "app_name": app_name_for(name, suffix=values.app_name_suffix),
         "app_unique_name": f"qbtime-sync-{values.username}",
         "app_url": app_url,
         "app_description": f"Time tracking sync for {name}"[:APP_NAME_MAX],

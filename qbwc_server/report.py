@@ -50,8 +50,13 @@ def company_report(details: CompanyDetails) -> dict[str, Any]:
         "last_error_at": _iso(c.last_error_at),
         "created_at": c.created_at.isoformat(),
         "import_options": options_to_dict(details.options),
+        "disabled_requests": list(c.disabled_requests),
         "counts": to_json(details.counts),
         "last_session": to_json(details.last_session),
+        "login_locks": [
+            {"address": lock.address, "failures": lock.failures, "until": lock.until.isoformat()}
+            for lock in details.login_locks
+        ],
     }
 
 
@@ -61,6 +66,26 @@ def _first_sync_line(c: CompanyView) -> str:
     if c.delete_confirmed_at:
         return f"not yet; removals confirmed {when(c.delete_confirmed_at)}"
     return f"not yet; removals not confirmed (`qbtime company confirm-first-sync {c.id} --type delete`)"
+
+
+def _login_line(details: CompanyDetails) -> str:
+    if not details.login_locks:
+        return "not locked"
+    locks = "; ".join(
+        f"locked for {lock.address} until {when(lock.until)} ({lock.failures} failed logins)"
+        for lock in details.login_locks
+    )
+    return f"{locks}: `qbtime company unlock {details.company.id}` lifts it now"
+
+
+def _disabled_line(c: CompanyView) -> str:
+    if not c.disabled_requests:
+        return "no requests"
+    names = ", ".join(c.disabled_requests)
+    return (
+        f"{names} (not in this edition; asked again daily and when the product changes; "
+        f"`qbtime company enable-request {c.id} NAME` asks at the next sync)"
+    )
 
 
 def company_lines(details: CompanyDetails) -> list[str]:
@@ -88,6 +113,8 @@ def company_lines(details: CompanyDetails) -> list[str]:
         ("last success", when(c.last_success_at)),
         ("last error", f"{when(c.last_error_at)}: {c.last_error}" if c.last_error else "-"),
         ("sync requested", when(c.sync_requested_at, never="no")),
+        ("login", _login_line(details)),
+        ("disabled", _disabled_line(c)),
     ]
     echo(f"company {c.id}")
     for label, value in rows:

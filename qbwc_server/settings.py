@@ -37,6 +37,12 @@ class Settings:
     login_failures_per_address: int = 20
     login_failure_window_seconds: int = 15 * 60
     log_qbxml: bool = False
+    trusted_proxies: int = 0
+    session_takeover_seconds: int = 120
+    large_body_bytes: int = 1024 * 1024
+    max_large_bodies: int = 2
+    record_exchanges: bool = True
+    sweep_days: int = 7
 
     @property
     def effective_database_url(self) -> str:
@@ -108,6 +114,12 @@ def load_settings(
     settings = Settings(**values)
     if settings.max_body_bytes < 1024:
         raise ConfigurationError("max_body_bytes must be at least 1024")
+    if settings.trusted_proxies < 0:
+        raise ConfigurationError("trusted_proxies must be 0 or more (the number of proxy hops)")
+    if settings.large_body_bytes < 64 * 1024:
+        raise ConfigurationError("large_body_bytes must be at least 65536")
+    if settings.max_large_bodies < 1:
+        raise ConfigurationError("max_large_bodies must be at least 1")
     return settings
 
 

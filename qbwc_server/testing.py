@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 from collections.abc import Iterator
@@ -61,8 +62,7 @@ def serve_in_thread(app: Any, host: str = "127.0.0.1") -> Iterator[str]:
                 channel.close()
 
         server.task_dispatcher.shutdown()  # type: ignore[union-attr]
-        try:
+        # the loop may have closed its trigger already: then nothing is left to close
+        with contextlib.suppress(OSError):
             server.trigger.pull_trigger(_close_all)  # type: ignore[union-attr]
-        except OSError:  # the loop has already closed its trigger: nothing is left to close
-            pass
         thread.join(timeout=5)

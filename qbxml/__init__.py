@@ -33,6 +33,10 @@ from .records import Preferences as Preferences
 from .records import QbClass as QbClass
 from .records import Ref as Ref
 from .records import Vendor as Vendor
+from .records_problems import RetNotice as RetNotice
+from .records_problems import RetProblem as RetProblem
+from .records_problems import UnreadableRet as UnreadableRet
+from .records_problems import ValueNote as ValueNote
 from .records_txn import ListDeleted as ListDeleted
 from .records_txn import Record as Record
 from .records_txn import TimeTracking as TimeTracking
@@ -120,6 +124,8 @@ __all__ = [
     "RequestSpec",
     "Response",
     "ResponseStatus",
+    "RetNotice",
+    "RetProblem",
     "SUPPORTED_VERSIONS",
     "StatusInfo",
     "TimeTracking",
@@ -128,7 +134,9 @@ __all__ = [
     "TimeTrackingQuery",
     "TxnDel",
     "TxnDelResult",
+    "UnreadableRet",
     "UnsupportedRequest",
+    "ValueNote",
     "Vendor",
     "VendorQuery",
     "build_msgs_rq",

@@ -31,6 +31,7 @@ from .records import (
     Ref,
     Vendor,
 )
+from .records_problems import ValueNote
 from .records_txn import ListDeleted, Record, TimeTracking, TxnDelResult
 from .values import (
     parse_amount,
@@ -70,19 +71,25 @@ def _typed(parse: Callable[..., Any], fast: Callable[[str], Any] | None = None) 
     return conv
 
 
-def _enum(*allowed: str) -> Conv:
-    values = frozenset(allowed)
+class _Enum:
+    """An enumeration converter; lenient parsing keeps a value it does not know, as text."""
 
-    def conv(elem: XmlElement, base: str) -> str | None:
+    keep_text = True
+
+    def __init__(self, allowed: tuple[str, ...]) -> None:
+        self.values = frozenset(allowed)
+
+    def __call__(self, elem: XmlElement, base: str) -> str | None:
         text = (elem.text or "").strip()
         if not text:
             return None
-        if text not in values:
+        if text not in self.values:
             raise QbxmlValueError("not an allowed value", path=_path(elem, base), value=text)
         return text
 
-    conv.allowed = values  # type: ignore[attr-defined]
-    return conv
+
+def _enum(*allowed: str) -> Conv:
+    return _Enum(allowed)
 
 
 _fromiso_dt, _fromiso_date = datetime.fromisoformat, date.fromisoformat
@@ -126,18 +133,42 @@ _dec = _typed(parse_amount, _fast_amount)
 _dur, _guid = _typed(parse_duration), _typed(parse_guid)
 
 
-def fill(elem: XmlElement, table: Table, base: str, kwargs: dict[str, Any]) -> None:
-    """Convert ``elem``'s children found in ``table`` into ``kwargs`` (flattening groups)."""
+def _convert(conv: Conv, child: XmlElement, here: str, notes: list[ValueNote] | None) -> Any:
+    """One child's value; with ``notes`` (lenient), a bad value becomes a note, not an error."""
+    if isinstance(conv, _Builder):
+        return conv.build(child, here, notes)
+    if notes is None:
+        return conv(child, here)
+    try:
+        return conv(child, here)
+    except QbxmlValueError as exc:
+        kept = bool(getattr(conv, "keep_text", False)) and bool(exc.value)
+        notes.append(ValueNote(path=exc.path, value=exc.value, message=str(exc), kept=kept))
+        return exc.value if kept else None
+
+
+def fill(
+    elem: XmlElement,
+    table: Table,
+    base: str,
+    kwargs: dict[str, Any],
+    notes: list[ValueNote] | None = None,
+) -> None:
+    """Convert ``elem``'s children found in ``table`` into ``kwargs`` (flattening groups).
+
+    :param notes: lenient mode: values that do not fit their type are noted here instead of
+        raising (enumeration values are kept as text, other values left empty).
+    """
     here = _path(elem, base)
     for child in elem:
         spec = table.get(child.tag)
         if spec is None:
             continue
         if isinstance(spec, dict):
-            fill(child, spec, here, kwargs)
+            fill(child, spec, here, kwargs, notes)
             continue
         field, conv, repeated = spec
-        value = conv(child, here)
+        value = _convert(conv, child, here, notes)
         if repeated:
             kwargs.setdefault(field, []).append(value)
         else:
@@ -162,14 +193,27 @@ def _compile(table: Table) -> Compiled:
             out[tag] = (_TEXT, field, None, None)
         elif hasattr(conv, "scalar"):
             out[tag] = (_SCALAR, field, *conv.scalar)
-        elif hasattr(conv, "allowed"):
-            out[tag] = (_ENUM, field, conv.allowed, conv)
+        elif isinstance(conv, _Enum):
+            out[tag] = (_ENUM, field, conv.values, conv)
         else:
             out[tag] = (_ELEM, field, conv, None)
     return out
 
 
-def _fill_compiled(elem: XmlElement, table: Compiled, base: str, kwargs: dict[str, Any]) -> None:
+def _noted(exc: QbxmlValueError, keep_text: bool, notes: list[ValueNote]) -> Any:
+    """Lenient mode: the value's error becomes a note (as :func:`_convert` does)."""
+    kept = keep_text and bool(exc.value)
+    notes.append(ValueNote(path=exc.path, value=exc.value, message=str(exc), kept=kept))
+    return exc.value if kept else None
+
+
+def _fill_compiled(
+    elem: XmlElement,
+    table: Compiled,
+    base: str,
+    kwargs: dict[str, Any],
+    notes: list[ValueNote] | None,
+) -> None:
     """:func:`fill` over a compiled table; error paths are built only when there is an error.
 
     The kinds are tested as literals in frequency order (plain text first): this loop runs
@@ -193,17 +237,28 @@ def _fill_compiled(elem: XmlElement, table: Compiled, base: str, kwargs: dict[st
                 continue
             except (KeyError, ValueError):
                 pass  # not the common spelling: the full parser decides, outside this handler
-            path = f"{base}/{elem.tag}/{child.tag}"
-            kwargs[field] = b(text, path=path) if text.strip() else None
+            if not text.strip():
+                kwargs[field] = None
+            elif notes is None:
+                kwargs[field] = b(text, path=f"{base}/{elem.tag}/{child.tag}")
+            else:
+                try:
+                    kwargs[field] = b(text, path=f"{base}/{elem.tag}/{child.tag}")
+                except QbxmlValueError as exc:
+                    kwargs[field] = _noted(exc, False, notes)
         elif kind == 2:  # _ENUM: a is the allowed set, b the converter that explains
             text = child.text
-            kwargs[field] = text if text in a else b(child, f"{base}/{elem.tag}")
+            if text in a:
+                kwargs[field] = text
+            else:
+                kwargs[field] = _convert(b, child, f"{base}/{elem.tag}", notes)
         elif kind == 3:  # _ELEM
-            kwargs[field] = a(child, f"{base}/{elem.tag}")
+            kwargs[field] = _convert(a, child, f"{base}/{elem.tag}", notes)
         elif kind == 4:  # _REPEATED
-            kwargs.setdefault(field, []).append(a(child, f"{base}/{elem.tag}"))
+            value = _convert(a, child, f"{base}/{elem.tag}", notes)
+            kwargs.setdefault(field, []).append(value)
         else:  # _GROUP: flattened into the same record
-            _fill_compiled(child, a, f"{base}/{elem.tag}", kwargs)
+            _fill_compiled(child, a, f"{base}/{elem.tag}", kwargs, notes)
 
 
 def _repeated_fields(table: Compiled) -> tuple[str, ...]:
@@ -216,24 +271,33 @@ def _repeated_fields(table: Compiled) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _build(cls: Callable[..., Any], table: Table) -> Conv:
-    compiled = _compile(table)
-    repeated = _repeated_fields(compiled)
+class _Builder:
+    """A converter for an element with children: a table of fields, then the record class."""
 
-    def conv(elem: XmlElement, base: str) -> Any:
+    def __init__(self, cls: Callable[..., Any], table: Table) -> None:
+        self.cls, self.table = cls, table
+        self.compiled = _compile(table)
+        self.repeated = _repeated_fields(self.compiled)
+
+    def __call__(self, elem: XmlElement, base: str) -> Any:
+        return self.build(elem, base, None)
+
+    def build(self, elem: XmlElement, base: str, notes: list[ValueNote] | None) -> Any:
         kwargs: dict[str, Any] = {}
-        _fill_compiled(elem, compiled, base, kwargs)
-        for key in repeated:
+        _fill_compiled(elem, self.compiled, base, kwargs, notes)
+        for key in self.repeated:
             if key in kwargs:
                 kwargs[key] = tuple(kwargs[key])
         try:
-            return cls(**kwargs)
+            return self.cls(**kwargs)
         except TypeError as exc:  # a required child (e.g. DataExtName) is missing
             raise QbxmlStructureError(
                 f"{elem.tag} lacks a required element", path=_path(elem, base)
             ) from exc
 
-    return conv
+
+def _build(cls: Callable[..., Any], table: Table) -> Conv:
+    return _Builder(cls, table)
 
 
 def _ref(elem: XmlElement, base: str) -> Ref:
@@ -498,10 +562,17 @@ TXN_DEL_FIELDS: Table = {
 }
 
 
-def parse_ret(elem: XmlElement, base: str) -> Record | None:
-    """Convert a known Ret element into its record; None for Ret types not modelled here."""
+def parse_ret(elem: XmlElement, base: str, notes: list[ValueNote] | None = None) -> Record | None:
+    """Convert a known Ret element into its record; None for Ret types not modelled here.
+
+    :param notes: lenient mode (see :func:`fill`).
+    """
     conv = RET_PARSERS.get(elem.tag)
-    return None if conv is None else conv(elem, base)
+    if conv is None:
+        return None
+    if isinstance(conv, _Builder):
+        return conv.build(elem, base, notes)  # type: ignore[no-any-return]
+    return conv(elem, base)  # type: ignore[no-any-return]  # pragma: no cover - all are builders
 
 
 def build_txn_del(kwargs: dict[str, Any]) -> TxnDelResult:

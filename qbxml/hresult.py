@@ -30,7 +30,7 @@ _TABLE: dict[str, tuple[str, str, str]] = {
     "0x80040400": (
         "QuickBooks found an error when parsing the provided XML text stream.",
         "The qbXML is invalid: elements out of order, an element the version or edition does not support, or bad characters.",
-        "Check the request against the schema of its qbXML version; disable the request for this edition if it keeps failing.",
+        "Tell the server's administrator the time of the sync: the server sends schema-checked qbXML, so this is a bug or an edition difference; an optional request that QuickBooks cannot parse is switched off for this company.",
     ),
     "0x80040401": (
         "Could not access QuickBooks.",
@@ -50,7 +50,7 @@ _TABLE: dict[str, tuple[str, str, str]] = {
     "0x80040408": (
         "Could not start QuickBooks.",
         "QuickBooks is not installed or cannot start in the Web Connector's Windows session.",
-        "Open QuickBooks on that machine, or run the Web Connector in the same user session.",
+        "Open QuickBooks and the company file on that PC in the Windows user session that runs the Web Connector, or allow the application to log in automatically (Edit > Preferences > Integrated Applications).",
     ),
     "0x8004040A": (
         "A QuickBooks company data file is already open and it is different from the one requested.",
@@ -65,7 +65,7 @@ _TABLE: dict[str, tuple[str, str, str]] = {
     "0x80040410": (
         "The QuickBooks company data file is currently open in a mode other than the one specified by your application.",
         "Single-user versus multi-user mode mismatch.",
-        "Switch QuickBooks to the mode the application expects (or close the file).",
+        "Switch the company file to multi-user mode (File > Switch to Multi-user Mode), or close it so the Web Connector can open it.",
     ),
     "0x80040414": (
         "A modal dialog box is showing in the QuickBooks user interface. Your application cannot access QuickBooks until the user dismisses the dialog box.",
@@ -75,7 +75,7 @@ _TABLE: dict[str, tuple[str, str, str]] = {
     "0x80040416": (
         "If QuickBooks is not running, the company data file name must be supplied to BeginSession.",
         "No company file is open and none was named.",
-        "Open the company file in QuickBooks, or bind the company to its file path.",
+        "Open the company file in QuickBooks and run the update again.",
     ),
     "0x80040417": (
         "The company data file is not open.",
@@ -105,7 +105,7 @@ _TABLE: dict[str, tuple[str, str, str]] = {
     "0x80040420": (
         "The QuickBooks user has denied access.",
         "The user answered No to the access prompt.",
-        "Re-add the application and allow access.",
+        "Log into QuickBooks as Admin, Edit > Preferences > Integrated Applications > Company Preferences: allow qbtime-sync; or remove it in the Web Connector and add the .qwc again, answering Yes.",
     ),
     "0x80040422": (
         "This application requires Single User file access mode and there is already another application sharing data with this QuickBooks company data file.",

@@ -10,11 +10,12 @@ status; unknown elements are ignored. Pure apart from the :mod:`._xml` seam.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal, overload
 
 from ._ret_parse import RET_PARSERS, TXN_DEL_FIELDS, build_txn_del, parse_ret
 from ._xml import MSG_END, MSG_START, MSGS, RECORD, Source, XmlElement, iter_messages
-from .errors import QbxmlStructureError, QbxmlValueError
+from .errors import QbxmlError, QbxmlStructureError, QbxmlValueError
+from .records_problems import RetNotice, RetProblem, UnreadableRet, ValueNote
 from .records_txn import Record
 from .responses import Response, ResponseStatus, Severity
 from .values import parse_int
@@ -65,13 +66,57 @@ def parse_status(elem: XmlElement, path: str) -> ResponseStatus:
     )
 
 
+def _child_text(elem: XmlElement, *tags: str) -> str | None:
+    for child in elem:
+        if child.tag in tags and child.text and child.text.strip():
+            return child.text.strip()
+    return None
+
+
+def _lenient_ret(elem: XmlElement, rs_path: str) -> Iterator[Record | RetProblem]:
+    """One Ret read leniently: the record (then a notice if values were off), or why not."""
+    notes: list[ValueNote] = []
+    try:
+        record = parse_ret(elem, rs_path, notes)
+    except QbxmlError as exc:
+        yield UnreadableRet(
+            ret=elem.tag,
+            list_id=_child_text(elem, "ListID", "TxnID"),
+            time_modified=_child_text(elem, "TimeModified", "TimeDeleted"),
+            message=str(exc),
+        )
+        return
+    if record is not None:
+        yield record
+        if notes:
+            yield RetNotice(
+                ret=elem.tag, list_id=_child_text(elem, "ListID", "TxnID"), notes=tuple(notes)
+            )
+
+
+@overload
 def iter_msgs_rs(
-    source: Source, *, max_bytes: int | None = None
-) -> Iterator[ResponseStatus | Record]:
+    source: Source, *, max_bytes: int | None = None, lenient: Literal[False] = False
+) -> Iterator[ResponseStatus | Record]: ...
+
+
+@overload
+def iter_msgs_rs(
+    source: Source, *, max_bytes: int | None = None, lenient: Literal[True]
+) -> Iterator[ResponseStatus | Record | RetProblem]: ...
+
+
+def iter_msgs_rs(
+    source: Source, *, max_bytes: int | None = None, lenient: bool = False
+) -> Iterator[ResponseStatus | Record | RetProblem]:
     """Yield each response's status followed by its records, streaming.
 
     :param source: the response as ``bytes``, ``str`` or a binary file object.
     :param max_bytes: size limit (default 256 MiB); larger input raises QbxmlSyntaxError.
+    :param lenient: one bad Ret does not fail the answer: it is yielded as an
+        :class:`UnreadableRet`, and values outside their type (an enumeration value this parser
+        does not know, a bad date) are kept as text or dropped and reported by a
+        :class:`RetNotice` after the record. Malformed XML and bad status attributes still raise.
     :raises QbxmlError: malformed XML, missing status attributes, or a bad value.
     """
     saw_msgs = False
@@ -85,9 +130,12 @@ def iter_msgs_rs(
         max_bytes=max_bytes,
     ):
         if kind == RECORD:
-            record = parse_ret(elem, rs_path)
-            if record is not None:
-                yield record
+            if lenient:
+                yield from _lenient_ret(elem, rs_path)
+            else:
+                record = parse_ret(elem, rs_path)
+                if record is not None:
+                    yield record
         elif kind == MSG_START:
             rs_path = f"QBXML/QBXMLMsgsRs/{elem.tag}"
             yield parse_status(elem, rs_path)

@@ -316,6 +316,18 @@ class CompanyFile:
             )
             self._rename_descendants(updated)
 
+    def set_time_modified(self, list_id: str, when: datetime) -> Any:
+        """Give a record a TimeModified of the caller's choosing, as a record saved while the
+        PC's clock was wrong has (future dates are common in real files); EditSequence moves on.
+        """
+        record, kind = self._existing(list_id)
+        sequence = str(int(record.edit_sequence or 0) + 1)
+        updated = dataclasses.replace(
+            record, time_modified=when.astimezone(self.tz), edit_sequence=sequence
+        )
+        self._lists[kind][list_id] = updated
+        return updated
+
     def deactivate(self, list_id: str) -> Any:
         """Make a record inactive; a customer's jobs (and sub-items, sub-classes) go with it."""
         record, kind = self._existing(list_id)

@@ -67,6 +67,11 @@ class FakeQuickBooks:
     :param request_validator: optional strict mode for tests, e.g. an XSD check of each request;
         a request it refuses fails with hresult 0x80040400.
     :param open_error: ``(hresult, message)`` to make opening the company file fail.
+    :param before_process: called with this QuickBooks and the message set's number (1-based)
+        before each message set is processed: tests edit the company file between iterator
+        pages, move the clock, or change the answer (``answer_filter``) there.
+    :param answer_filter: rewrites each whole answer before it goes back (fault injection:
+        control characters, foreign records, broken XML).
     """
 
     def __init__(
@@ -82,6 +87,8 @@ class FakeQuickBooks:
         request_validator: Callable[[str], bool] | None = None,
         iterator_ttl: timedelta = ITERATOR_TTL,
         open_error: tuple[str, str] | None = None,
+        before_process: Callable[[FakeQuickBooks, int], None] | None = None,
+        answer_filter: Callable[[str], str] | None = None,
     ) -> None:
         self.company = company
         self.product = product
@@ -102,6 +109,8 @@ class FakeQuickBooks:
         self.open_error = open_error
         self.request_counts: Counter[str] = Counter()
         self.message_sets = 0
+        self.before_process = before_process
+        self.answer_filter = answer_filter
 
     @property
     def clock(self) -> Clock:
@@ -157,6 +166,8 @@ class FakeQuickBooks:
         if msgs.version.number not in self._supported:
             raise ProcessRequestError(*UNSUPPORTED_VERSION)
         self.message_sets += 1
+        if self.before_process is not None:
+            self.before_process(self, self.message_sets)
         responses: list[Response] = []
         for spec in msgs.requests:
             assert not isinstance(spec, qbxml.UnsupportedRequest)  # unknown="raise"
@@ -167,7 +178,8 @@ class FakeQuickBooks:
             # same, without a rollback (QBWC-NOTES A.3.1: unverified in QuickBooks Desktop).
             if msgs.on_error != "continueOnError" and response.status.severity != "Info":
                 break
-        return qbxml.render_msgs_rs(responses, msgs.version)
+        answer = qbxml.render_msgs_rs(responses, msgs.version)
+        return self.answer_filter(answer) if self.answer_filter is not None else answer
 
     def answer(self, spec: qbxml.RequestSpec) -> Response:
         """Answer one request."""

@@ -1,4 +1,5 @@
-"""The sample company (``fixtures/sample_company/company.json``) and a generator for big ones.
+"""The sample company (package data ``simulate/data/sample_company.json``, linked from
+``fixtures/sample_company/company.json``) and a generator for big ones.
 
 Both produce the same data shape, which :func:`populate` loads into a :class:`CompanyFile`:
 classes, wage items, service items, employees with earnings, vendors, other names, customers
@@ -27,7 +28,8 @@ __all__ = [
     "sample_company_data",
 ]
 
-SAMPLE_COMPANY_PATH = Path(__file__).resolve().parents[2] / "fixtures/sample_company/company.json"
+# Package data, so an installed wheel syncs the same "Evergreen Builders" as a clone does.
+SAMPLE_COMPANY_PATH = Path(__file__).resolve().parent / "data" / "sample_company.json"
 _JOBS = [
     "Kitchen Remodel",
     "Bathroom Remodel",
@@ -91,13 +93,12 @@ def _clock(clock: Clock | None) -> Clock:
 
 
 def sample_company_data(path: Path | None = None) -> dict[str, Any]:
-    """The sample company's data; without the fixture file (an installed wheel), a generated
-    company of the same size."""
-    path = path or SAMPLE_COMPANY_PATH
-    if path.is_file():
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        return data
-    return generate_company_data(customers=40, jobs_per_customer=2, employees=15, seed=1)
+    """The sample company's data (Evergreen Builders), or the data in ``path``.
+
+    :raises FileNotFoundError: the file is missing (a broken installation).
+    """
+    data: dict[str, Any] = json.loads((path or SAMPLE_COMPANY_PATH).read_text(encoding="utf-8"))
+    return data
 
 
 def load_sample_company(*, clock: Clock | None = None, path: Path | None = None) -> CompanyFile:

@@ -28,17 +28,23 @@ from .views_api import SyncErrorRecord as SyncErrorRecord
 from .views_api import TeamMemberRecord as TeamMemberRecord
 from .views_api import TreeRecord as TreeRecord
 from .views_api import to_json as to_json
+from .views_log import ExchangeRecord as ExchangeRecord
+from .views_log import LoggedSession as LoggedSession
+from .views_log import NewExchange as NewExchange
 
 __all__ = [
     "ApiTokenView",
     "ClassRecord",
     "CompanyView",
     "CustomerRecord",
+    "ExchangeRecord",
     "InstallationView",
     "LIST_NAMES",
     "ListCounts",
     "ListName",
     "ListRecord",
+    "LoggedSession",
+    "NewExchange",
     "Page",
     "PayrollItemRecord",
     "ServiceItemRecord",

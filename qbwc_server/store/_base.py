@@ -8,10 +8,11 @@ from typing import Any, TypeVar
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session
 
-from ..errors import NotFoundError, StoreError
+from ..errors import DatabaseUnavailableError, NotFoundError, StoreError
 from .engine import READ_ONLY, make_session_factory
 
 V = TypeVar("V")
@@ -19,11 +20,19 @@ V = TypeVar("V")
 
 @contextmanager
 def map_store_errors() -> Iterator[None]:
-    """Translate SQLAlchemy errors into StoreError (the store's one seam)."""
+    """Translate SQLAlchemy errors into StoreError (the store's one seam).
+
+    A database that cannot be reached, times out or stays locked (OperationalError, a lost
+    connection, a full pool) becomes DatabaseUnavailableError: trying again later may work.
+    """
     try:
         yield
     except SQLAlchemyError as exc:
-        raise StoreError(f"database error: {type(exc).__name__}") from exc
+        unreachable = isinstance(exc, OperationalError | PoolTimeoutError) or (
+            isinstance(exc, DBAPIError) and exc.connection_invalidated
+        )
+        kind = DatabaseUnavailableError if unreachable else StoreError
+        raise kind(f"database error: {type(exc).__name__}") from exc
 
 
 class StoreBase:

@@ -2,18 +2,21 @@
 
 The sync engine asks for what the store has (``lookup_list_rows``), lets ``mappings`` plan the
 changes, and hands the plan back (``apply_list_plan``): one SELECT, one executemany INSERT and
-one executemany UPDATE per batch, whatever the batch size.
+one executemany UPDATE per batch, whatever the batch size. FullName and sublevel of tree lists
+are derived from the parent chain in the store (``_derive_tree``), touching only the batch's
+rows, the children waiting for them and the descendants of renamed rows.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import bindparam, delete, exists, func, insert, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import String, bindparam, delete, exists, func, insert, or_, select, update
 
 from mappings import ListPlan, ListRow, LocalItem, LocalRow
 
@@ -31,6 +34,28 @@ TREE_KINDS = frozenset({"customer", "service_item", "qb_class"})
 CHUNK = 500  # ids per IN (...) list
 LOOKUP_COLUMNS = ("id", "qb_list_id", "edit_sequence", "is_active", "archived", "deleted_in_qb")
 PERSON_COLUMNS = ("first_name", "last_name", "email")
+# Columns a too-long value may be cut in (with a notice); any other too-long value refuses the
+# record, since it names or identifies it.
+SOFT_COLUMNS = frozenset({"first_name", "last_name", "email", "company_name", "job_status"})
+TREE_COLUMNS = ("id", "qb_list_id", "name", "parent_list_id", "parent_id", "full_name", "sublevel")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RowProblem:
+    """A value that did not fit its column: cut (``refused`` False) or the record refused."""
+
+    list_id: str
+    message: str
+    refused: bool
+
+
+def _limits(kind: str) -> dict[str, int]:
+    table = _model(kind).__table__
+    return {
+        c.name: c.type.length
+        for c in table.columns
+        if isinstance(c.type, String) and c.type.length is not None
+    }
 
 
 def _model(kind: str) -> Any:
@@ -56,7 +81,7 @@ def _columns(kind: str, row: ListRow, now: datetime) -> dict[str, Any]:
         "qb_list_id": row.qb_list_id,
         "edit_sequence": row.edit_sequence,
         "qb_time_modified": row.qb_time_modified,
-        "name": row.name[:200],
+        "name": row.name,
         "is_active": row.is_active,
         "archived": not row.is_active,
         "deleted_in_qb": False,
@@ -64,10 +89,10 @@ def _columns(kind: str, row: ListRow, now: datetime) -> dict[str, Any]:
     }
     if kind in TREE_KINDS:
         cols.update(
-            full_name=row.full_name[:500],
+            full_name=row.full_name,
             parent_list_id=row.parent_list_id,
             sublevel=row.sublevel,
-            parent_id=None,  # resolved from parent_list_id by _link_parents
+            parent_id=None,  # resolved from parent_list_id by _derive_tree
         )
     values = dict(row.values)
     if "payroll_earnings" in values:
@@ -91,8 +116,71 @@ def _local_row(kind: str, row: Any) -> LocalRow:
     )
 
 
+def fit_rows(kind: str, rows: Sequence[ListRow]) -> tuple[list[ListRow], list[RowProblem]]:
+    """Check every text value against its column's size before anything is written.
+
+    A too-long value in a column of :data:`SOFT_COLUMNS` is cut to fit (a notice); any other
+    refuses the record (an error), so one record never fails the batch on the database.
+    """
+    limits = _limits(kind)
+    kept: list[ListRow] = []
+    problems: list[RowProblem] = []
+    for row in rows:
+        top = {
+            "qb_list_id": row.qb_list_id,
+            "edit_sequence": row.edit_sequence,
+            "name": row.name,
+            "full_name": row.full_name,
+            "parent_list_id": row.parent_list_id,
+        }
+        too_long = [
+            n for n, v in top.items() if isinstance(v, str) and n in limits and len(v) > limits[n]
+        ]
+        if too_long:
+            problems.append(
+                RowProblem(
+                    list_id=row.qb_list_id[:300],
+                    message=f"{too_long[0]} is longer than {limits[too_long[0]]} characters",
+                    refused=True,
+                )
+            )
+            continue
+        values = dict(row.values)
+        cut = [
+            n
+            for n, v in values.items()
+            if isinstance(v, str) and n in limits and len(v) > limits[n]
+        ]
+        hard = [n for n in cut if n not in SOFT_COLUMNS]
+        if hard:
+            problems.append(
+                RowProblem(
+                    list_id=row.qb_list_id,
+                    message=f"{hard[0]} is longer than {limits[hard[0]]} characters",
+                    refused=True,
+                )
+            )
+            continue
+        for n in cut:
+            values[n] = values[n][: limits[n]]  # type: ignore[index]
+            problems.append(
+                RowProblem(
+                    list_id=row.qb_list_id,
+                    message=f"{n} was cut to its first {limits[n]} characters",
+                    refused=False,
+                )
+            )
+        kept.append(dataclasses.replace(row, values=values) if cut else row)
+    return kept, problems
+
+
 class ListsMixin(StoreBase):
     """Team members, customers/jobs, service items, classes and payroll items."""
+
+    @staticmethod
+    def fit_list_rows(kind: str, rows: Sequence[ListRow]) -> tuple[list[ListRow], list[RowProblem]]:
+        """:func:`fit_rows`: rows cut to the column sizes, and the records refused."""
+        return fit_rows(kind, rows)
 
     def lookup_list_rows(
         self, company_id: int, kind: str, list_ids: Sequence[str]
@@ -155,27 +243,8 @@ class ListsMixin(StoreBase):
                     rows,
                 )
             if kind in TREE_KINDS:
-                self._link_parents(s, model, company_id)
-
-    @staticmethod
-    def _link_parents(s: Any, model: Any, company_id: int) -> None:
-        """Point rows at their parent by ParentRef ListID, whatever order they arrived in."""
-        parent = aliased(model)
-        parent_id = (
-            select(parent.id)
-            .where(parent.company_id == model.company_id, parent.qb_list_id == model.parent_list_id)
-            .scalar_subquery()
-        )
-        s.execute(
-            update(model)
-            .where(
-                model.company_id == company_id,
-                model.parent_list_id.is_not(None),
-                model.parent_id.is_(None),
-            )
-            .values(parent_id=parent_id)
-            .execution_options(synchronize_session=False)
-        )
+                ids = [r.qb_list_id for r in (*plan.inserts, *(r for _, r in changed))]
+                _derive_tree(s, table, company_id, ids, now)
 
     def mark_deleted_in_qb(
         self, company_id: int, kind: str, list_ids: Sequence[str], now: datetime
@@ -336,3 +405,143 @@ class ListsMixin(StoreBase):
         with self._tx() as s:
             query = select(func.count()).where(model.company_id == company_id)
             return int(s.scalar(query) or 0)
+
+    # ID sweep --------------------------------------------------------------------------------
+    def mark_swept(self, company_id: int, kind: str, list_ids: Sequence[str], at: datetime) -> None:
+        """Note that QuickBooks still has these ListIDs (one page of an ID sweep)."""
+        table = _model(kind).__table__
+        with self._tx() as s:
+            for chunk in _chunks(sorted(set(list_ids))):
+                s.execute(
+                    update(table)
+                    .where(table.c.company_id == company_id, table.c.qb_list_id.in_(chunk))
+                    .values(swept_at=at)
+                )
+
+    def archive_unswept(
+        self, company_id: int, kind: str, started: datetime, now: datetime, *, role: str | None
+    ) -> list[str]:
+        """Archive, as a deletion would, the rows an ID sweep begun at ``started`` did not see.
+
+        Rows written after the sweep began are left alone (QuickBooks' snapshot of ListIDs was
+        taken at its start). ``role`` limits team members to employees or vendors.
+
+        :returns: the ListIDs archived.
+        """
+        table = _model(kind).__table__
+        c = table.c
+        where = [
+            c.company_id == company_id,
+            c.qb_list_id.is_not(None),
+            c.deleted_in_qb.is_(False),
+            or_(c.swept_at.is_(None), c.swept_at < started),
+            c.updated_at < started,
+        ]
+        if role is not None:
+            where.append(c.qb_role == role)
+        with self._tx() as s:
+            gone = [str(r) for r in s.scalars(select(c.qb_list_id).where(*where))]
+            for chunk in _chunks(gone):
+                s.execute(
+                    update(table)
+                    .where(c.company_id == company_id, c.qb_list_id.in_(chunk))
+                    .values(archived=True, is_active=False, deleted_in_qb=True, updated_at=now)
+                )
+        return gone
+
+
+def _derive_tree(
+    s: Any, table: Any, company_id: int, list_ids: Sequence[str], now: datetime
+) -> None:
+    """Set parent_id, FullName and sublevel from the parent chain in the store.
+
+    Linear in the batch: the batch's rows and the rows waiting for one of them as a parent are
+    read (indexes on ``(company_id, qb_list_id)`` and ``(company_id, parent_list_id)``), their
+    parents too; then the descendants of every row whose FullName changed are walked level by
+    level (index on ``(company_id, parent_id)``), so a renamed parent reaches its jobs whatever
+    QuickBooks sent. A row whose parent has not arrived keeps QuickBooks' own FullName.
+    """
+    c = table.c
+    cols = [c[n] for n in TREE_COLUMNS]
+    limit = c.full_name.type.length
+    rows: dict[int, Any] = {}
+    for chunk in _chunks(sorted(set(list_ids))):
+        for r in s.execute(
+            select(*cols).where(c.company_id == company_id, c.qb_list_id.in_(chunk))
+        ):
+            rows[r.id] = r
+        waiting = select(*cols).where(
+            c.company_id == company_id, c.parent_id.is_(None), c.parent_list_id.in_(chunk)
+        )
+        for r in s.execute(waiting):
+            rows[r.id] = r
+    by_list = {r.qb_list_id: r for r in rows.values() if r.qb_list_id}
+    wanted = sorted({r.parent_list_id for r in rows.values() if r.parent_list_id} - set(by_list))
+    for chunk in _chunks(wanted):
+        for r in s.execute(
+            select(*cols).where(c.company_id == company_id, c.qb_list_id.in_(chunk))
+        ):
+            by_list[r.qb_list_id] = r
+    derived: dict[int, tuple[int | None, str, int]] = {}
+    busy: set[int] = set()
+
+    def resolve(r: Any) -> tuple[int | None, str, int]:
+        if r.id in derived:
+            return derived[r.id]
+        current = (r.parent_id, r.full_name, r.sublevel)
+        if r.id not in rows:  # a parent outside the batch: as stored
+            return current
+        parent = by_list.get(r.parent_list_id) if r.parent_list_id else None
+        if r.parent_list_id is None:
+            value: tuple[int | None, str, int] = (None, r.name, 0)
+        elif parent is None or r.id in busy:  # parent not here yet, or a cycle
+            value = (None, r.full_name, r.sublevel)
+        else:
+            busy.add(r.id)
+            _, parent_name, parent_level = resolve(parent)
+            busy.discard(r.id)
+            value = (parent.id, f"{parent_name}:{r.name}"[:limit], parent_level + 1)
+        derived[r.id] = value
+        return value
+
+    changes: list[dict[str, Any]] = []
+    frontier: dict[int, tuple[str, int]] = {}
+    for r in rows.values():
+        value = resolve(r)
+        if value != (r.parent_id, r.full_name, r.sublevel):
+            changes.append({"_id": r.id, "p": value[0], "f": value[1], "l": value[2]})
+        # The batch's rows were just written with QuickBooks' FullName, so a rename does not
+        # show as a change here: every one of them has its children checked.
+        frontier[r.id] = (value[1], value[2])
+    seen = set(rows)
+    while frontier:
+        below: dict[int, tuple[str, int]] = {}
+        for id_chunk in _id_chunks(sorted(frontier)):
+            children = select(*cols).where(c.company_id == company_id, c.parent_id.in_(id_chunk))
+            for r in s.execute(children):
+                if r.id in seen:
+                    continue
+                seen.add(r.id)
+                parent_name, parent_level = frontier[r.parent_id]
+                named = (f"{parent_name}:{r.name}"[:limit], parent_level + 1)
+                if named != (r.full_name, r.sublevel):
+                    changes.append({"_id": r.id, "p": r.parent_id, "f": named[0], "l": named[1]})
+                    below[r.id] = named
+        frontier = below
+    if changes:
+        s.execute(
+            update(table)
+            .where(c.id == bindparam("_id"))
+            .values(
+                parent_id=bindparam("p"),
+                full_name=bindparam("f"),
+                sublevel=bindparam("l"),
+                updated_at=now,
+            ),
+            changes,
+        )
+
+
+def _id_chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]

@@ -8,19 +8,36 @@ Work items belong to a company and, while they run, to one session. Claiming use
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, exists, select, update
+from sqlalchemy import case, delete, exists, select, update
 
 from ._base import StoreBase
-from .models import ListWatermark, SyncError, WorkItem
+from .models import CompanySyncState, ListWatermark, SyncError, WorkItem
 from .views import NewWorkItem, WorkItemView
 
 PENDING, SENT, DONE, FAILED = "pending", "sent", "done", "failed"
 UNFINISHED = (PENDING, SENT)
 ABANDONED = "The session ended before this request finished; the next session planned it again."
 ITEM_FIELDS = frozenset({"state", "spec", "error", "updated_at"})
+
+
+SYNC_STATE_FIELDS = frozenset(
+    {"utc_offset_minutes", "disabled", "last_sweep_at", "sweep_requested"}
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SyncStateView:
+    """What the sync engine keeps about a company (``models.CompanySyncState``)."""
+
+    company_id: int
+    utc_offset_minutes: int | None = None
+    disabled: dict[str, object] = field(default_factory=dict)
+    last_sweep_at: datetime | None = None
+    sweep_requested: bool = False
 
 
 def _item_view(row: WorkItem) -> WorkItemView:
@@ -125,7 +142,11 @@ class QueueMixin(StoreBase):
             return {r.list_type: r.modified_local for r in rows}
 
     def set_watermark(self, company_id: int, list_type: str, value: str, now: datetime) -> None:
-        """Move a list's watermark forward (never back)."""
+        """Set a list's watermark to what a finished import proved (docs/sync.md section 3).
+
+        It may move back: the engine lowers a watermark that an older version set from a
+        future-dated record, and a lower watermark only re-reads records.
+        """
         with self._tx() as s:
             row = s.scalars(
                 select(ListWatermark).where(
@@ -141,8 +162,73 @@ class QueueMixin(StoreBase):
                         updated_at=now,
                     )
                 )
-            elif value > row.modified_local:
+            elif value != row.modified_local:
                 row.modified_local, row.updated_at = value, now
+
+    def clear_watermarks(self, company_id: int, list_types: Sequence[str] | None = None) -> int:
+        """Forget watermarks (all, or of some lists): the next import of each is in full."""
+        with self._tx() as s:
+            query = delete(ListWatermark).where(ListWatermark.company_id == company_id)
+            if list_types is not None:
+                query = query.where(ListWatermark.list_type.in_(list(list_types)))
+            return int(s.execute(query).rowcount or 0)  # type: ignore[attr-defined]
+
+    def add_session_items(
+        self, company_id: int, session_id: int, plan: Sequence[NewWorkItem], now: datetime
+    ) -> None:
+        """Queue more work for a running session (a request asked again after a change)."""
+        with self._tx() as s:
+            for item in plan:
+                s.add(
+                    WorkItem(
+                        company_id=company_id,
+                        session_id=session_id,
+                        position=item.position,
+                        kind=item.kind,
+                        state=PENDING,
+                        spec=dict(item.spec),
+                        attempt=0,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+
+    # the company's sync state ------------------------------------------------------------------
+    def get_sync_state(self, company_id: int) -> SyncStateView:
+        """The engine's notes about a company (defaults before the first session)."""
+        with self._tx() as s:
+            row = s.scalars(
+                select(CompanySyncState).where(CompanySyncState.company_id == company_id)
+            ).first()
+            if row is None:
+                return SyncStateView(company_id=company_id)
+            return SyncStateView(
+                company_id=company_id,
+                utc_offset_minutes=row.utc_offset_minutes,
+                disabled=dict(row.disabled or {}),
+                last_sweep_at=row.last_sweep_at,
+                sweep_requested=bool(row.sweep_requested),
+            )
+
+    def update_sync_state(self, company_id: int, now: datetime, **changes: Any) -> None:
+        """Change some of the engine's notes about a company (created on first use)."""
+        unknown = set(changes) - SYNC_STATE_FIELDS
+        if unknown:
+            raise ValueError(f"cannot update company_sync_state fields {sorted(unknown)}")
+        with self._tx() as s:
+            row = s.scalars(
+                select(CompanySyncState)
+                .where(CompanySyncState.company_id == company_id)
+                .with_for_update()
+            ).first()
+            if row is None:
+                row = CompanySyncState(
+                    company_id=company_id, disabled={}, sweep_requested=False, updated_at=now
+                )
+                s.add(row)
+            for key, value in changes.items():
+                setattr(row, key, value)
+            row.updated_at = now
 
     # errors ----------------------------------------------------------------------------------
     def record_sync_error(

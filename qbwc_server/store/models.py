@@ -235,6 +235,9 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+# Text columns are sized for what QuickBooks allows (qbxml160.xsd maxLength: ListID 36,
+# EditSequence 16, Name 41, FullName 209, CompanyName 41, FirstName/LastName 25, Email 1023),
+# with room to spare; store/_lists.py checks every value against these sizes before writing.
 class _ListColumns:
     """Columns every list imported from QuickBooks has (DESIGN section 3)."""
 
@@ -249,6 +252,8 @@ class _ListColumns:
     deleted_in_qb: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # When the last ID sweep found this row's ListID in QuickBooks (sync/sweep).
+    swept_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class _TreeColumns(_ListColumns):
@@ -266,7 +271,7 @@ class TeamMember(_ListColumns, Base):
     qb_role: Mapped[str | None] = mapped_column(String(10))  # employee | vendor | None (local)
     first_name: Mapped[str | None] = mapped_column(String(100))
     last_name: Mapped[str | None] = mapped_column(String(100))
-    email: Mapped[str | None] = mapped_column(String(254))
+    email: Mapped[str | None] = mapped_column(String(1023))
     uses_time_data_for_paychecks: Mapped[bool | None] = mapped_column(Boolean)
     payroll_earnings: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
 
@@ -282,14 +287,15 @@ class Customer(_TreeColumns, Base):
     __tablename__ = "customer"
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
     company_name: Mapped[str | None] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(254))
-    job_status: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(1023))
+    job_status: Mapped[str | None] = mapped_column(String(100))  # unknown values kept as text
     is_job: Mapped[bool] = mapped_column(Boolean, default=False)
     assigned_to_all: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (
         UniqueConstraint("company_id", "qb_list_id"),
         Index("ix_customer_company_parent", "company_id", "parent_list_id"),
+        Index("ix_customer_company_parent_id", "company_id", "parent_id"),
         Index("ix_customer_company_id_id", "company_id", "id"),
     )
 
@@ -304,6 +310,8 @@ class ServiceItem(_TreeColumns, Base):
 
     __table_args__ = (
         UniqueConstraint("company_id", "qb_list_id"),
+        Index("ix_service_item_company_parent", "company_id", "parent_list_id"),
+        Index("ix_service_item_company_parent_id", "company_id", "parent_id"),
         Index("ix_service_item_company_id_id", "company_id", "id"),
     )
 
@@ -316,6 +324,8 @@ class QbClass(_TreeColumns, Base):
 
     __table_args__ = (
         UniqueConstraint("company_id", "qb_list_id"),
+        Index("ix_qb_class_company_parent", "company_id", "parent_list_id"),
+        Index("ix_qb_class_company_parent_id", "company_id", "parent_id"),
         Index("ix_qb_class_company_id_id", "company_id", "id"),
     )
 
@@ -324,7 +334,7 @@ class PayrollItem(_ListColumns, Base):
     """A payroll wage item (hourly regular, overtime, salary ...)."""
 
     __tablename__ = "payroll_item"
-    wage_type: Mapped[str | None] = mapped_column(String(30))
+    wage_type: Mapped[str | None] = mapped_column(String(100))  # unknown values kept as text
 
     __table_args__ = (
         UniqueConstraint("company_id", "qb_list_id"),
@@ -358,3 +368,53 @@ class TimeEntry(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (Index("ix_time_entry_company_state", "company_id", "state"),)
+
+
+class SyncExchange(Base):
+    """One recorded SOAP call of a session (the sync log, DESIGN section 8).
+
+    ``params`` keeps the call's parameters in wire order, the password as ``***`` and the qbXML
+    parameter's value as None: that text is in ``qbxml_in``, compressed (zlib). The answer of
+    sendRequestXML (a qbXML request) is in ``qbxml_out``, compressed; other answers in ``answer``.
+    """
+
+    __tablename__ = "sync_exchange"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sync_session.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    operation: Mapped[str] = mapped_column(String(40))
+    params: Mapped[list[list[object]]] = mapped_column(JSON, default=list)
+    qbxml_in: Mapped[bytes | None] = mapped_column(LargeBinary)
+    answer: Mapped[object | None] = mapped_column(JSON)
+    qbxml_out: Mapped[bytes | None] = mapped_column(LargeBinary)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    raw_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    stored_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    context: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        Index("ix_sync_exchange_session_seq", "session_id", "seq"),
+        Index("ix_sync_exchange_company_at", "company_id", "at"),
+    )
+
+
+class CompanySyncState(Base):
+    """What the sync engine keeps about a company besides its record (sync/engine.py).
+
+    ``utc_offset_minutes`` is the UTC offset QuickBooks writes on TimeModified (for times that
+    come without one, and for the watermark's clock estimate); ``disabled`` says when and under
+    which product each of ``company.disabled_requests`` was switched off, so it is asked again
+    when the product changes or a day has passed; ``last_sweep_at`` is the last ID sweep.
+    """
+
+    __tablename__ = "company_sync_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), unique=True)
+    utc_offset_minutes: Mapped[int | None] = mapped_column(Integer)
+    disabled: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    last_sweep_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    sweep_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

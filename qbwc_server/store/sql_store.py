@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import ConfigurationError, NotFoundError, StoreError
 from ._base import StoreBase
 from ._lists import ListsMixin
+from ._log import LogMixin
 from ._queue import QueueMixin
 from ._reads import ReadsMixin
 from .models import Company, Firm, Installation, LoginFailure, SyncSession
@@ -24,6 +25,7 @@ from .views import CompanyView, InstallationView, NewWorkItem, SessionView
 log = logging.getLogger(__name__)
 
 OPEN = "open"
+USERNAME_CHARS = 100  # login_failure.username
 COMPANY_FIELDS = frozenset(
     {
         "password_hash",
@@ -115,7 +117,7 @@ def _session_view(row: SyncSession) -> SessionView:
     )
 
 
-class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
+class SqlStore(ListsMixin, QueueMixin, ReadsMixin, LogMixin, StoreBase):
     """The store on a SQLAlchemy engine (SQLite or PostgreSQL).
 
     Companies, sessions and logins are here; lists, the work queue and the API's reads live in
@@ -225,20 +227,28 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
     def count_login_failures(
         self, *, username: str, address: str, since: datetime
     ) -> tuple[int, int]:
-        """Failures since ``since`` for (username, address) and for the address alone."""
+        """Failures since ``since`` for (username, address), and for the address alone counting
+        only usernames no company has.
+
+        A wrong password for one company does not count against the others at that address (an
+        accounting firm's one PC syncs many companies); guessing usernames does.
+        """
+        username = username[:USERNAME_CHARS]  # as record_login_failure stores it
         with self._read() as s:  # one statement: authenticate runs it on every call
+            known = select(Company.qbwc_username).where(Company.qbwc_username.is_not(None))
             same_user = case((LoginFailure.username == username, 1), else_=0)
+            unknown_user = case((LoginFailure.username.not_in(known.scalar_subquery()), 1), else_=0)
             row = s.execute(
-                select(func.coalesce(func.sum(same_user), 0), func.count()).where(
-                    LoginFailure.at >= since, LoginFailure.address == address
-                )
+                select(
+                    func.coalesce(func.sum(same_user), 0), func.coalesce(func.sum(unknown_user), 0)
+                ).where(LoginFailure.at >= since, LoginFailure.address == address)
             ).one()
             return int(row[0] or 0), int(row[1] or 0)
 
     def record_login_failure(self, *, username: str, address: str, now: datetime) -> None:
         """Remember one failed authenticate."""
         with self._tx() as s:
-            s.add(LoginFailure(username=username[:100], address=address[:64], at=now))
+            s.add(LoginFailure(username=username[:USERNAME_CHARS], address=address[:64], at=now))
 
     def clear_login_failures(self, *, username: str, address: str) -> None:
         """Forget the failures of a user who has now logged in from that address."""
@@ -267,11 +277,16 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
         sync_requested_at: datetime | None,
         state_data: Mapping[str, object],
         plan: Sequence[NewWorkItem] = (),
+        takeover_since: datetime | None = None,
+        superseded_error: str = "A newer session took over.",
     ) -> SessionView | None:
         """Start a session with its planned work unless the company has a live one (then None:
         answer ``busy``).
 
-        Sessions idle since before ``live_since`` are marked expired first. The company row is
+        Sessions idle since before ``live_since`` are marked expired first; open sessions not
+        called since ``takeover_since`` (a dropped connection: the Web Connector runs one
+        session per application at a time) end as ``superseded`` with ``superseded_error``, and
+        their tickets stop working. The company row is
         locked (FOR UPDATE on PostgreSQL; BEGIN IMMEDIATE on SQLite) so two Web Connectors of
         one company cannot both start. Unfinished items of earlier sessions are retired and the
         plan queued in the same transaction.
@@ -291,6 +306,16 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
                 )
                 .values(state="expired", ended_at=now, last_error="The session expired.")
             )
+            if takeover_since is not None:
+                s.execute(
+                    update(SyncSession)
+                    .where(
+                        SyncSession.company_id == company_id,
+                        SyncSession.state == OPEN,
+                        SyncSession.last_seen_at < takeover_since,
+                    )
+                    .values(state="superseded", ended_at=now, last_error=superseded_error)
+                )
             live = s.scalar(
                 select(func.count()).where(
                     SyncSession.company_id == company_id, SyncSession.state == OPEN
@@ -342,3 +367,20 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
                 .limit(limit)
             )
             return [_session_view(r) for r in rows]
+
+    # login locks, for `qbtime company show` and `qbtime company unlock` ---------------------
+    def list_login_failures(self, *, username: str, since: datetime) -> list[tuple[str, datetime]]:
+        """The username's failed logins since ``since``, as (address, time), oldest first."""
+        with self._tx() as s:
+            rows = s.execute(
+                select(LoginFailure.address, LoginFailure.at)
+                .where(LoginFailure.username == username, LoginFailure.at >= since)
+                .order_by(LoginFailure.at, LoginFailure.id)
+            )
+            return [(address, at) for address, at in rows]
+
+    def delete_login_failures(self, *, username: str) -> int:
+        """Forget every failed login of ``username`` (from any address); returns how many."""
+        with self._tx() as s:
+            result = s.execute(delete(LoginFailure).where(LoginFailure.username == username))
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]

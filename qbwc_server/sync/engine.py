@@ -21,9 +21,9 @@ from mappings import (
 
 from . import messages, planner
 from .hcp import FALLBACK_VERSION, HostFacts, binding_problem, read_hcp
-from .importer import ResponseImporter
+from .importer import Answer, ResponseImporter
 from .outcomes import DONE, FAILED, Outcome, Problem, decide, decide_hresult, percent
-from .requests import build_request
+from .requests import build_request, build_sweep_request, clock_ceiling
 
 if TYPE_CHECKING:
     from ..clock import Clock
@@ -72,10 +72,16 @@ class SyncEngine:
             if planner.needs_delete_confirmation(company, options, local_customers=local):
                 text = messages.CONFIRM_DELETE.format(count=local, company_id=company.id)
                 return reason, {"reason": reason, "blocked": text}, []
-        kinds = planner.wanted_lists(
-            options, country=company.qb_country, disabled=company.disabled_requests
+        kinds = planner.wanted_lists(options, country=company.qb_country)
+        state = self.store.get_sync_state(company.id)
+        sweep = company.first_sync_at is not None and planner.sweep_due(
+            state.last_sweep_at,
+            state.sweep_requested,
+            now=now,
+            every=timedelta(days=self.settings.sweep_days),
         )
-        return reason, {"reason": reason}, planner.plan_session(kinds)
+        plan = planner.plan_session(kinds, disabled=company.disabled_requests, sweep=sweep)
+        return reason, {"reason": reason, "sweep": sweep}, plan
 
     # sendRequestXML ----------------------------------------------------------------------------
     def start(
@@ -103,21 +109,13 @@ class SyncEngine:
             qbxml_country=facts.country,
             company_file=company_file or None,
             hcp_response=hcp.encode("utf-8") or None,
-            state_data={**session.state_data, "file_stamp": facts.file_stamp},
-        )
-        company = self.store.update_company(
-            session.company_id,
-            qbxml_version=facts.version,
-            **{
-                k: v
-                for k, v in (
-                    ("qb_product", facts.product),
-                    ("qb_country", facts.country),
-                    ("qb_company_name", facts.company_name),
-                )
-                if v
+            state_data={
+                **session.state_data,
+                "file_stamp": facts.file_stamp,
+                "product": facts.product,
             },
         )
+        company = self.store.get_company(session.company_id)
         owner_company = (
             self.store.find_company_by_file_id(facts.file_stamp) if facts.file_stamp else None
         )
@@ -130,9 +128,24 @@ class SyncEngine:
             else None,
         )
         if problem is not None:
+            # Refused: nothing this session says about QuickBooks may touch the company.
             log.warning("session %s: company file mismatch for company %s", session.id, company.id)
             self._fail(session, problem, now)
-        return problem
+            return problem
+        changes: dict[str, object] = {
+            k: v
+            for k, v in (
+                ("qb_product", facts.product),
+                ("qb_country", facts.country),
+                ("qb_company_name", facts.company_name),
+            )
+            if v
+        }
+        if company.bound_company_file and not company.bound_file_stamp and facts.file_stamp:
+            # An earlier session bound the path without a stamp (no or unreadable HCP answer).
+            changes["bound_file_stamp"] = facts.file_stamp
+        self.store.update_company(company.id, qbxml_version=facts.version, **changes)
+        return None
 
     def next_request(self, session: SessionView) -> str:
         """The next message set, or ``""`` after setting the session's getLastError sentence."""
@@ -142,7 +155,18 @@ class SyncEngine:
             self.store.update_session(session.id, last_seen_at=now, last_error=blocked)
             return ""
         version = session.qbxml_version or FALLBACK_VERSION
+        company = self.store.get_company(session.company_id)
+        state = self.store.get_sync_state(session.company_id)
+        product = session.state_data.get("product")
         while (item := self.store.claim_next_item(session.id, now)) is not None:
+            base_kind = item.kind.removeprefix(planner.SWEEP_PREFIX)
+            if base_kind in company.disabled_requests and not planner.recheck_due(
+                state.disabled.get(base_kind),
+                product=product if isinstance(product, str) else None,
+                now=now,
+            ):
+                self._apply(session, item, Outcome(state=DONE), now)
+                continue
             # The first session plans before it learns the country from the HCP response.
             if not planner.offered_in(item.kind, session.qbxml_country):
                 notice = Problem(
@@ -154,13 +178,24 @@ class SyncEngine:
                 )
                 self._apply(session, item, Outcome(state=DONE, problem=notice), now)
                 continue
-            try:
-                spec = build_request(
-                    item,
-                    watermarks=self.store.get_watermarks(session.company_id),
-                    max_returned=self.settings.max_returned,
-                    version=version,
+            if "started_at" not in item.spec:
+                # The list's first request: QuickBooks' clock now bounds its watermark.
+                item = self.store.update_item(
+                    item.id, now, spec={**item.spec, "started_at": now.isoformat()}
                 )
+            try:
+                if item.kind.startswith(planner.SWEEP_PREFIX):
+                    spec = build_sweep_request(
+                        item, max_returned=self.settings.max_returned, version=version
+                    )
+                else:
+                    spec = build_request(
+                        item,
+                        watermarks=self.store.get_watermarks(session.company_id),
+                        max_returned=self.settings.max_returned,
+                        version=version,
+                        ceiling=clock_ceiling(now, state.utc_offset_minutes),
+                    )
                 xml = qbxml.build_msgs_rq([spec], version, on_error=ON_ERROR)
             except (qbxml.QbxmlError, ValueError) as exc:
                 problem = Problem(
@@ -188,10 +223,12 @@ class SyncEngine:
     def take_response(self, session: SessionView, response: str) -> int:
         """Import an answer; returns the new percentage.
 
-        :raises qbxml.QbxmlError: the answer is not readable (the caller stops the session).
+        An answer that is unreadable, in part or in whole, fails the work item it was for (with
+        the reason kept for getLastError); the answers read before the break still count.
         """
         now = self.clock.now()
         company = self.store.get_company(session.company_id)
+        state = self.store.get_sync_state(company.id)
         items = self.store.session_items(session.id)
         sent = {i.request_id: i for i in items if i.state == "sent" and i.request_id}
         importer = ResponseImporter(
@@ -201,16 +238,30 @@ class SyncEngine:
             sent=sent,
             assign_to_all=company_options(company).assign_customers_to_all,
             now=now,
+            utc_offset_minutes=state.utc_offset_minutes,
         )
-        data = response.encode("utf-8")
         if self.settings.log_qbxml:
-            log.info("session %s: qbXML response (%d bytes):\n%s", session.id, len(data), response)
-        answers = importer.run(data, max_bytes=self.settings.max_body_bytes)
-        errors = importer.record_errors
-        for answer in answers:
-            outcome = decide(
-                answer.item, answer.status, received=answer.received, newest=answer.newest
+            log.info(
+                "session %s: qbXML response (%d chars):\n%s", session.id, len(response), response
             )
+        answers = importer.run(response, max_bytes=self.settings.max_body_bytes)
+        if importer.utc_offset_minutes != state.utc_offset_minutes:
+            self.store.update_sync_state(
+                company.id, now, utc_offset_minutes=importer.utc_offset_minutes
+            )
+        errors = importer.record_errors
+        last_error: str | None = None
+        answered = {a.item.id for a in answers}
+        if answers:
+            for item in sent.values():
+                if item.id not in answered:
+                    answers.append(importer.unanswered(item))
+        for answer in answers:
+            outcome = self._outcome(answer, offset=importer.utc_offset_minutes)
+            if outcome.state == FAILED and outcome.problem is not None:
+                last_error = outcome.problem.message
+            if outcome.state == DONE and answer.item.kind.startswith(planner.SWEEP_PREFIX):
+                importer.counts["deleted"] += self._finish_sweep(session, answer.item, now)
             errors += self._apply(session, answer.item, outcome, now)
         if answers and not company.bound_company_file and session.company_file:
             stamp = session.state_data.get("file_stamp")
@@ -223,13 +274,65 @@ class SyncEngine:
         for key, n in importer.counts.items():
             counts[key] = counts.get(key, 0) + n
         counts["received"] = counts.get("received", 0) + sum(a.received for a in answers)
+        changes: dict[str, object] = {}
+        if last_error is not None:
+            changes["last_error"] = last_error
         return self._progress(
             session,
             now,
             counts=counts,
             errors=session.errors + errors,
             consecutive_hresults=0,
-            bytes_received=len(data),
+            bytes_received=len(response.encode("utf-8", "replace")),
+            **changes,
+        )
+
+    def _outcome(self, answer: Answer, *, offset: int | None) -> Outcome:
+        """What an answer means for its item, the record-level findings included."""
+        item = answer.item
+        label = item.kind.removeprefix(planner.SWEEP_PREFIX).replace("_", " ")
+        if answer.broken is not None:
+            text = messages.ANSWER_BROKEN.format(list=label, detail=answer.broken)
+            problem = Problem(
+                code="unreadable", message=text, fix="Nothing to do; it is asked for again."
+            )
+            return Outcome(state=FAILED, spec=dict(item.spec), problem=problem)
+        if answer.foreign or answer.wrong_rs:
+            records = ", ".join(f"{n} {name}" for name, n in sorted(answer.foreign.items()))
+            text = messages.WRONG_RECORDS.format(
+                request=label, records=records or answer.status.rs_name
+            )
+            problem = Problem(code="wrong_type", message=text, fix="Nothing to do.")
+            if answer.wrong_rs:
+                return Outcome(state=FAILED, spec=dict(item.spec), problem=problem)
+            self._record(item, problem)
+        started = item.spec.get("started_at")
+        ceiling = (
+            clock_ceiling(datetime.fromisoformat(started), offset)
+            if isinstance(started, str)
+            else None
+        )
+        return decide(
+            item,
+            answer.status,
+            received=answer.received,
+            newest=answer.newest,
+            hold=answer.hold,
+            hold_all=answer.hold_all,
+            ceiling=ceiling,
+        )
+
+    def _record(self, item: WorkItemView, problem: Problem) -> None:
+        self.store.record_sync_error(
+            company_id=item.company_id,
+            session_id=item.session_id,
+            work_item_id=item.id,
+            request_type=item.kind,
+            status_code=problem.code,
+            record_ref=None,
+            message=problem.message,
+            fix=problem.fix,
+            now=self.clock.now(),
         )
 
     def take_hresult(self, session: SessionView, hresult: str, message: str) -> tuple[int, str]:
@@ -268,17 +371,10 @@ class SyncEngine:
             error=problem.message if problem else None,
         )
         watermark = outcome.watermark
-        if outcome.state == DONE and item.kind == planner.DELETED:
-            # Sent last, so every TimeModified seen in this session is older than the query: a
-            # lower bound of QuickBooks' clock even when nothing was deleted.
-            seen = [i.spec.get("newest") for i in self.store.session_items(session.id)]
-            watermark = max([t for t in (watermark, *seen) if isinstance(t, str)], default=None)
         if outcome.state == DONE and watermark:
             self.store.set_watermark(session.company_id, item.kind, watermark, now)
-        if outcome.disable:
-            company = self.store.get_company(session.company_id)
-            disabled = sorted({*company.disabled_requests, item.kind})
-            self.store.update_company(company.id, disabled_requests=disabled)
+        if outcome.state == DONE and item.spec.get("started_at"):
+            self._enable_or_disable(session, item, disable=outcome.disable, now=now)
         if problem is None:
             return 0
         log.warning(
@@ -301,6 +397,49 @@ class SyncEngine:
             now=now,
         )
         return 1 if problem.counts_as_error else 0
+
+    def _enable_or_disable(
+        self, session: SessionView, item: WorkItemView, *, disable: bool, now: datetime
+    ) -> None:
+        """Keep ``disabled_requests`` true to the last answer: disable with the product it was
+        disabled under, or enable again when QuickBooks answered it after all."""
+        company = self.store.get_company(session.company_id)
+        was = item.kind in company.disabled_requests
+        if disable == was and not disable:
+            return
+        state = self.store.get_sync_state(company.id)
+        infos = dict(state.disabled)
+        if disable:
+            product = session.state_data.get("product") or company.qb_product
+            infos[item.kind] = {"at": now.isoformat(), "product": product}
+            disabled = sorted({*company.disabled_requests, item.kind})
+        else:
+            infos.pop(item.kind, None)
+            disabled = sorted(set(company.disabled_requests) - {item.kind})
+            log.info("company %s: %s answered again, enabled", company.id, item.kind)
+        self.store.update_company(company.id, disabled_requests=disabled)
+        self.store.update_sync_state(company.id, now, disabled=infos)
+
+    def _finish_sweep(self, session: SessionView, item: WorkItemView, now: datetime) -> int:
+        """A list's ListIDs were all read: archive the rows QuickBooks no longer has.
+
+        :returns: how many rows were archived.
+        """
+        job = planner.JOBS_BY_KIND[item.kind.removeprefix(planner.SWEEP_PREFIX)]
+        started = item.spec.get("started_at")
+        if not isinstance(started, str):  # pragma: no cover - set when the item was sent
+            return 0
+        gone = self.store.archive_unswept(
+            session.company_id, job.row_kind, datetime.fromisoformat(started), now, role=job.role
+        )
+        if gone:
+            log.info(
+                "company %s: ID sweep of %s archived %d rows QuickBooks no longer has",
+                session.company_id,
+                job.kind,
+                len(gone),
+            )
+        return len(gone)
 
     def _progress(self, session: SessionView, now: datetime, **changes: object) -> int:
         """Recompute progress from the queue, finish the session's work when all is resolved."""
@@ -332,6 +471,9 @@ class SyncEngine:
             self.store.update_company(company.id, last_error=text, last_error_at=now)
             return
         changes: dict[str, object] = {"last_success_at": now}
+        if company.first_sync_at is None or session.state_data.get("sweep"):
+            # A first sync reads every ListID, as a sweep would.
+            self.store.update_sync_state(company.id, now, last_sweep_at=now, sweep_requested=False)
         if company.first_sync_at is None:
             self._finish_first_sync(company, items, now)
             changes["first_sync_at"] = now

@@ -79,7 +79,7 @@ def binding_problem(
     """The getLastError sentence when the open company file is not the bound one, else None.
 
     The path must match (QuickBooks paths are case-insensitive) and so must the FileID stamp
-    when one was bound: an accountant who copies each client's file to one working path would
+    when one was bound and the session brought one: an accountant who copies each client's file to one working path would
     otherwise sync client B's file into client A.
 
     :param stamp_owner: a description of the company whose FileID the open file carries.
@@ -92,7 +92,13 @@ def binding_problem(
         return messages.FILE_MISMATCH.format(
             got=company_file or "(no file name given)", bound=bound, company_id=company.id
         )
-    if company.bound_file_stamp and _guid_key(stamp) != _guid_key(company.bound_file_stamp):
+    # No stamp (an empty or unreadable HCP answer, a failed CompanyQuery) means unknown, not a
+    # mismatch: the path matched, and QBWC itself refuses to open another file at that path.
+    if (
+        company.bound_file_stamp
+        and stamp
+        and _guid_key(stamp) != _guid_key(company.bound_file_stamp)
+    ):
         return messages.FILE_REPLACED.format(
             path=bound,
             owner=stamp_owner or "another company (or none)",

@@ -88,3 +88,50 @@ def summary_line(counts: Mapping[str, int], errors: int, *, product: str | None 
         parts.append(f"Up to date with {product}" if product else "Up to date")
     parts.append(plural(errors, "error", "errors") if errors else "no errors")
     return "; ".join(parts)
+
+
+# Failure paths (issue 10) and session takeover: what the Web Connector shows after each outcome.
+DATABASE_ERROR = (
+    "The sync server could not reach its database, so this update stopped. Try again in a few "
+    "minutes; if it persists, tell the server's administrator."
+)
+AUTH_FAILED_INTERNALLY = (
+    "The sync server hit an unexpected problem while checking the login, so no update ran. It "
+    "has been logged; the Web Connector tries again later, and if it keeps happening tell the "
+    "server's administrator."
+)
+NVU_CLOSE = (
+    "The username or password was not accepted. Check the password in the Web Connector (an "
+    "administrator can issue a new one with `qbtime company password ID`)."
+)
+THROTTLED_CLOSE = (
+    "Too many failed logins from this computer, so this login was not checked. Wait {minutes} "
+    "minutes and run the update again; if the password is wrong, ask an administrator for the "
+    "right one."
+)
+BUSY_CLOSE = (
+    "Another update of this company is running right now (another Web Connector, or this one "
+    "moments ago). Nothing was lost: the next scheduled update syncs."
+)
+NONE_CLOSE = "No data exchange required: {why}"
+NONE_NOT_DUE = (
+    "the last update finished at {last} UTC and nothing is due until {due} UTC (every {every} "
+    "minutes); an administrator can run `qbtime sync-now {company_id}` to sync sooner."
+)
+NONE_NO_COMPANY = "nothing is due for this company right now."
+SUPERSEDED = (
+    "This update was replaced by a newer one of the same company (this connection had gone "
+    "silent). Nothing was lost: the newer update carries on."
+)
+UPDATE_STOPPED = "Update stopped: {error}"
+NOT_FINISHED_SUFFIX = "; update not finished, it resumes next time"
+# Sync engine hardening (issue #9).
+ANSWER_BROKEN = (
+    "QuickBooks' answer to the {list} request could not be read ({detail}); what was read is "
+    "kept and {list} are asked for again next update."
+)
+WRONG_RECORDS = (
+    "QuickBooks answered the {request} request with {records}, which it did not ask for; they "
+    "were not imported."
+)
+NO_ANSWER = "QuickBooks' answer did not include the {list} request; it is asked for again."

@@ -1,8 +1,9 @@
 """What a response's status means for its work item (DESIGN section 5), as data.
 
-0 ok; 1 empty result; 500 partial; 3391 restarts the iteration; 3250/1030 and parse errors on an
-optional request disable it for the company; other errors fail the item with the fix sentence.
-Pure: the service applies the outcome to the store.
+0 ok; 1 empty result; 500 partial; 3391 restarts the iteration; 1030/3250/3251 ("not in this
+edition") on an optional request disable it for the company until the product changes or a day
+passes; permission answers (3260-3263) and hresults fail the item with the fix sentence, and it
+is asked again next session. Pure: the service applies the outcome to the store.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ from dataclasses import dataclass, field
 import qbxml
 
 from ..store.views import WorkItemView
+from .planner import DELETED as DELETED_KIND
 from .planner import JOBS_BY_KIND
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 ITERATOR_EXPIRED = 3391
 MAX_RESTARTS = 3
 # Feature not available in this edition or version (QBWC-NOTES A.3.8): drop the request.
-NOT_IN_EDITION = frozenset({1030, 3250, 3251, 3260, 3261, 3262})
-PARSE_ERROR_HRESULTS = frozenset({"0x80040400"})
+# 3260-3263 (permission, personal data, payroll subscription, read-only) are the user's to fix:
+# they fail the item and it is asked again.
+NOT_IN_EDITION = frozenset({1030, 3250, 3251})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,20 +66,57 @@ def _disabled_notice(kind: str, code: str, message: str) -> Problem:
     return Problem(
         code=code,
         message=f"QuickBooks does not offer {kind.replace('_', ' ')} in this edition: {message}",
-        fix=f"Nothing to do: {kind.replace('_', ' ')} will not be requested from this company again.",
+        fix=f"Nothing to do: {kind.replace('_', ' ')} are asked for again when the QuickBooks "
+        "product changes and once a day; `qbtime company enable-request` asks at the next sync.",
         counts_as_error=False,
     )
 
 
+PERMISSION = frozenset({3260, 3261, 3262, 3263})
+
+
+def watermark_of(spec: dict[str, object], *, kind: str, ceiling: str | None) -> str | None:
+    """The watermark a finished list proves (docs/sync.md section 3), or None to keep the old.
+
+    The newest TimeModified seen, but never past ``ceiling`` (QuickBooks' clock when the list's
+    first request ran) nor past a record that could not be stored (``hold``); a failed record
+    without a readable TimeModified (``hold_all``) keeps the old watermark. The deletions query
+    is not iterated: every deletion up to its run was returned, so its ceiling is its watermark.
+    """
+    if spec.get("hold_all"):
+        return None
+    newest = spec.get("newest")
+    mark = ceiling if kind == DELETED_KIND else (newest if isinstance(newest, str) else None)
+    for bound in (ceiling, spec.get("hold")):
+        if mark is not None and isinstance(bound, str) and bound < mark:
+            mark = bound
+    return mark
+
+
 def decide(
-    item: WorkItemView, status: qbxml.ResponseStatus, *, received: int, newest: str | None
+    item: WorkItemView,
+    status: qbxml.ResponseStatus,
+    *,
+    received: int,
+    newest: str | None,
+    hold: str | None = None,
+    hold_all: bool = False,
+    ceiling: str | None = None,
 ) -> Outcome:
     """The outcome of one answered request.
 
     :param received: records read from this answer.
     :param newest: the latest TimeModified (or TimeDeleted) among them, local wall-clock text.
+    :param hold: the earliest TimeModified of a record of this answer that was not stored;
+        ``hold_all``: such a record had none.
+    :param ceiling: QuickBooks' clock (local text, an underestimate) when the list's first
+        request was sent.
     """
     spec = dict(item.spec)
+    if hold is not None:
+        spec["hold"] = min(hold, str(spec.get("hold") or hold))
+    if hold_all:
+        spec["hold_all"] = True
     if status.is_error:
         info = qbxml.describe_status(status.code)
         code = str(status.code)
@@ -92,6 +132,14 @@ def decide(
                 problem=_disabled_notice(item.kind, code, status.message),
                 disable=True,
             )
+        if _optional(item) and status.code in PERMISSION:
+            # The user can fix this (the fix says how): an error now, asked again next session,
+            # and the rest of the sync (a first sync too) still completes.
+            return Outcome(
+                state=DONE,
+                spec=spec,
+                problem=Problem(code=code, message=status.message or info.meaning, fix=info.fix),
+            )
         return Outcome(
             state=FAILED,
             spec=spec,
@@ -104,19 +152,13 @@ def decide(
         spec.update(iterator_id=status.iterator_id, remaining=remaining)
         return Outcome(state=PENDING, spec=spec)
     spec.update(iterator_id=None, remaining=0)
-    watermark = spec["newest"] if isinstance(spec["newest"], str) else None
+    watermark = watermark_of(spec, kind=item.kind, ceiling=ceiling)
     return Outcome(state=DONE, spec=spec, watermark=watermark)
 
 
 def decide_hresult(item: WorkItemView, info: qbxml.HresultInfo, message: str) -> Outcome:
-    """The outcome of a request QuickBooks could not process at all (an hresult)."""
-    if _optional(item) and info.hresult.lower() in PARSE_ERROR_HRESULTS:
-        return Outcome(
-            state=DONE,
-            spec=dict(item.spec),
-            problem=_disabled_notice(item.kind, info.hresult, message or info.cause),
-            disable=True,
-        )
+    """The outcome of a request QuickBooks could not process at all (an hresult): the item
+    fails and is asked again next session (an hresult never disables a request for good)."""
     return Outcome(
         state=FAILED,
         spec=dict(item.spec),

@@ -15,29 +15,43 @@ from mappings import ImportOptions
 from ..store.views import CompanyView, NewWorkItem
 
 DELETED = "deleted"
+# An ID sweep of a list is a work item of kind "sweep:<list kind>" (section 7 of docs/sync.md).
+SWEEP_PREFIX = "sweep:"
 # Slack so a Web Connector polling every N minutes is not refused for being a few seconds early.
 POLL_SLACK = timedelta(minutes=1)
+# A request disabled as "not in this edition" is asked again after this long.
+RECHECK_DISABLED = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ListJob:
-    """One list the engine imports: its queue kind, mappings kind, query and ListDelType."""
+    """One list the engine imports: its queue kind, mappings kind, query, record type and
+    ListDelType; ``role`` tells team members of employees and vendors apart."""
 
     kind: str
     row_kind: str
     query: type[qbxml.ListQuery]
+    record: type
     del_type: str
     optional: bool = False
+    role: str | None = None
 
 
 # Dependency order (DESIGN section 5): classes and payroll items before the employees whose
 # earnings refer to them, service items before time, customers and their jobs last.
 LIST_JOBS: tuple[ListJob, ...] = (
-    ListJob(kind="classes", row_kind="qb_class", query=qbxml.ClassQuery, del_type="Class"),
+    ListJob(
+        kind="classes",
+        row_kind="qb_class",
+        query=qbxml.ClassQuery,
+        record=qbxml.QbClass,
+        del_type="Class",
+    ),
     ListJob(
         kind="payroll_items",
         row_kind="payroll_item",
         query=qbxml.PayrollItemWageQuery,
+        record=qbxml.PayrollItemWage,
         del_type="PayrollItemWage",
         optional=True,
     ),
@@ -45,13 +59,32 @@ LIST_JOBS: tuple[ListJob, ...] = (
         kind="service_items",
         row_kind="service_item",
         query=qbxml.ItemServiceQuery,
+        record=qbxml.ItemService,
         del_type="ItemService",
     ),
     ListJob(
-        kind="employees", row_kind="team_member", query=qbxml.EmployeeQuery, del_type="Employee"
+        kind="employees",
+        row_kind="team_member",
+        query=qbxml.EmployeeQuery,
+        record=qbxml.Employee,
+        del_type="Employee",
+        role="employee",
     ),
-    ListJob(kind="vendors", row_kind="team_member", query=qbxml.VendorQuery, del_type="Vendor"),
-    ListJob(kind="customers", row_kind="customer", query=qbxml.CustomerQuery, del_type="Customer"),
+    ListJob(
+        kind="vendors",
+        row_kind="team_member",
+        query=qbxml.VendorQuery,
+        record=qbxml.Vendor,
+        del_type="Vendor",
+        role="vendor",
+    ),
+    ListJob(
+        kind="customers",
+        row_kind="customer",
+        query=qbxml.CustomerQuery,
+        record=qbxml.Customer,
+        del_type="Customer",
+    ),
 )
 JOBS_BY_KIND = {job.kind: job for job in LIST_JOBS}
 
@@ -80,9 +113,13 @@ def offered_in(kind: str, country: str | None) -> bool:
 
 
 def wanted_lists(
-    options: ImportOptions, *, country: str | None, disabled: tuple[str, ...]
+    options: ImportOptions, *, country: str | None, disabled: tuple[str, ...] = ()
 ) -> list[str]:
-    """The lists this company imports, in dependency order."""
+    """The lists this company imports, in dependency order.
+
+    Disabled requests stay in the plan: the engine skips them once it knows from the HCP
+    response whether the product changed (:func:`recheck_due`).
+    """
     wanted = {
         "classes": options.classes != "off",
         "payroll_items": True,
@@ -91,22 +128,52 @@ def wanted_lists(
         "vendors": options.import_vendors,
         "customers": options.import_customers_jobs,
     }
-    return [
-        job.kind
-        for job in LIST_JOBS
-        if wanted[job.kind] and offered_in(job.kind, country) and job.kind not in disabled
-    ]
+    return [job.kind for job in LIST_JOBS if wanted[job.kind] and offered_in(job.kind, country)]
 
 
-def plan_session(kinds: list[str]) -> list[NewWorkItem]:
-    """The session's work items: each list, then one ListDeletedQuery for the same types."""
+def plan_session(
+    kinds: list[str], *, disabled: tuple[str, ...] = (), sweep: bool = False
+) -> list[NewWorkItem]:
+    """The session's work items: each list, one ListDeletedQuery for the types not disabled,
+    then (``sweep``) an ID sweep of each list."""
     items = [NewWorkItem(kind=k, position=10 * (n + 1)) for n, k in enumerate(kinds)]
-    types = sorted({JOBS_BY_KIND[k].del_type for k in kinds})
+    types = sorted({JOBS_BY_KIND[k].del_type for k in kinds if k not in disabled})
+    position = 10 * (len(kinds) + 1)
     if types:
-        items.append(
-            NewWorkItem(kind=DELETED, position=10 * (len(kinds) + 1), spec={"types": types})
+        items.append(NewWorkItem(kind=DELETED, position=position, spec={"types": types}))
+    if sweep:
+        items.extend(
+            NewWorkItem(kind=SWEEP_PREFIX + k, position=position + 10 * (n + 1))
+            for n, k in enumerate(kinds)
         )
     return items
+
+
+def sweep_due(
+    last_sweep_at: datetime | None, requested: bool, *, now: datetime, every: timedelta
+) -> bool:
+    """Whether this session sweeps the lists' ListIDs (every ``sweep_days``, or after resync)."""
+    return requested or last_sweep_at is None or now - last_sweep_at >= every
+
+
+def recheck_due(
+    info: object, *, product: str | None, now: datetime, every: timedelta = RECHECK_DISABLED
+) -> bool:
+    """Whether a disabled request is asked again: the product changed, or ``every`` passed.
+
+    :param info: what was kept when it was disabled (``{"at": iso time, "product": name}``);
+        anything unreadable counts as due.
+    """
+    if not isinstance(info, dict):
+        return True
+    at, was = info.get("at"), info.get("product")
+    if not isinstance(at, str):
+        return True
+    try:
+        since = datetime.fromisoformat(at)
+    except ValueError:
+        return True
+    return (product is not None and product != was) or now - since >= every
 
 
 def needs_delete_confirmation(

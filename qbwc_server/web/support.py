@@ -1,10 +1,11 @@
-"""The AppSupport page the Web Connector checks (it must answer HTTP 200) and a health check."""
+"""The AppSupport page the Web Connector checks (it must answer HTTP 200) and opens for the person
+at the QuickBooks PC: it shows the troubleshooting table itself. And a health check."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, render_template
 
-from .. import __version__
+from .. import __version__, troubleshoot
 
 bp = Blueprint("support", __name__, template_folder="templates")
 
@@ -12,7 +13,13 @@ bp = Blueprint("support", __name__, template_folder="templates")
 @bp.get("/support")
 def support() -> str:
     """What a Web Connector user sees when clicking the application's support link."""
-    return render_template("support.html", version=__version__)
+    return render_template(
+        "support.html",
+        version=__version__,
+        qbwc_rows=troubleshoot.qbwc_rows(),
+        hresult_rows=troubleshoot.hresult_rows(),
+        status_rows=troubleshoot.status_rows(),
+    )
 
 
 @bp.get("/healthz")

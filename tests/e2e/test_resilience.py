@@ -47,18 +47,19 @@ def test_three_hresults_in_a_row_stop_the_session(harness) -> None:
     )
 
 
-def test_optional_request_unknown_to_this_edition_is_disabled(harness) -> None:
-    """A parse error on PayrollItemWageQuery disables it for the company, without an error."""
+def test_point5_hresult_on_an_optional_request_is_asked_again(harness) -> None:
+    """A parse error (hresult) on PayrollItemWageQuery is an error, never a disable: the next
+    session asks for payroll items again."""
     created = harness.add_company()
     qb = harness.quickbooks()
     transcript = harness.sync(
         created, qb, faults=[Fault(kind="hresult", at=1, hresult="0x80040400")]
     )
-    assert transcript.summary.endswith("no errors")
-    assert harness.store.get_company(created.company.id).disabled_requests == ("payroll_items",)
+    assert transcript.summary.endswith("1 error")
+    assert harness.store.get_company(created.company.id).disabled_requests == ()
     harness.clock.advance(minutes=61)
     again = harness.sync(created, qb)
-    assert not any("PayrollItemWageQueryRq" in str(c.answer) for c in again.calls)
+    assert any("PayrollItemWageQueryRq" in str(c.answer) for c in again.calls)
 
 
 MESSAGE_SETS = 5  # payroll items, service items, employees, customers, deletions

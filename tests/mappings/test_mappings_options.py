@@ -45,7 +45,7 @@ def test_defaults_and_option_order():
         "billable": "show",
         "classes": "off",
         "import_vendors": False,
-        "export_time": True,
+        "export_time": False,
     }
     assert sorted(FIXED_AFTER_FIRST_SYNC) == ["assign_customers_to_all", "import_customers_jobs"]
 
@@ -155,5 +155,5 @@ def test_describe_defaults():
         ("billable", "show"),
         ("classes", "off"),
         ("import-vendors", "no"),
-        ("export-time", "yes"),
+        ("export-time", "no"),
     ]

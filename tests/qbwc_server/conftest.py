@@ -80,3 +80,101 @@ def empty_answer(request_xml: str, *, body: str = "") -> tuple[str, str]:
         f"{body}</{rs}></QBXMLMsgsRs></QBXML>"
     )
     return rs, text
+
+
+class ServedInstance:
+    """A real `qbtime serve` process on a fresh instance folder, with some companies added."""
+
+    def __init__(self, home: Path, env: dict[str, str]) -> None:
+        import json
+        import os
+        import subprocess
+        import sys
+
+        from tests.conftest import _free_port
+
+        self.home = home
+        self.env = {**os.environ, "QBTIME_HOME": str(home), **env}
+        self.cli = [sys.executable, "-m", "qbwc_server.cli"]
+        self._run("init")
+        self.companies: list[dict] = []
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._json = json
+        self.process: subprocess.Popen | None = None
+
+    def _run(self, *args: str) -> str:
+        import subprocess
+
+        done = subprocess.run(
+            [*self.cli, *args], env=self.env, check=True, capture_output=True, text=True
+        )
+        return done.stdout
+
+    def add_company(self, name: str, *, due: bool = True) -> dict:
+        added = self._json.loads(self._run("company", "add", name, "--json"))
+        if due:
+            self._run("sync-now", str(added["id"]))
+        self.companies.append(added)
+        return added
+
+    def start(self) -> None:
+        import subprocess
+        import time
+
+        self.process = subprocess.Popen(
+            [*self.cli, "serve", "--port", str(self.port)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        with requests.Session() as session:
+            session.trust_env = False
+            for _ in range(200):
+                try:
+                    if session.get(f"{self.url}/support", timeout=2).status_code == 200:
+                        return
+                except requests.ConnectionError:
+                    time.sleep(0.1)
+        raise RuntimeError("qbtime serve did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def served(tmp_path: Path):
+    """Make `qbtime serve` instances; each is stopped at the end of the test."""
+    made: list[ServedInstance] = []
+
+    def make(**env: str) -> ServedInstance:
+        instance = ServedInstance(tmp_path / f"instance{len(made)}", env)
+        made.append(instance)
+        return instance
+
+    yield make
+    for instance in made:
+        instance.stop()
+
+
+def authenticate_raw(url: str, user: str, password: str, headers: dict[str, str] | None = None):
+    """authenticate over HTTP with extra headers; returns the four strings."""
+    from qbwc_server.simulate.soapclient import read_answer
+
+    with requests.Session() as s:
+        s.trust_env = False
+        response = s.post(
+            f"{url}/qbwc",
+            data=envelope("authenticate", strUserName=user, strPassword=password),
+            headers={
+                "Content-Type": "text/xml; charset=utf-8",
+                "SOAPAction": f'"{TNS}authenticate"',
+                **(headers or {}),
+            },
+            timeout=30,
+        )
+    assert response.status_code == 200, response.text[:300]
+    return read_answer("authenticate", response.content)

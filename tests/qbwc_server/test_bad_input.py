@@ -12,6 +12,7 @@ from qbwc_server.app import create_app
 from qbwc_server.store.models import Company, LoginFailure, SyncSession
 from qbwc_server.testing import serve_in_thread
 from tests.qbwc_server.conftest import empty_answer, envelope, post_envelope
+from tests.qbwc_server.test_failure_paths import Qbwc
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
@@ -64,7 +65,7 @@ def test_bad_body_is_refused_cleanly(name: str, live_url: str, sqlite_store) -> 
     started = time.monotonic()
     response = post_envelope(f"{live_url}/qbwc", BAD_BODIES[name], "authenticate")
     assert time.monotonic() - started < 10
-    assert response.status_code in (400, 405, 413, 500)
+    assert response.status_code in (400, 404, 405, 413), response.content[:300]
     assert b"Fault" in response.content and b"Traceback" not in response.content
     assert b"root:" not in response.content
     assert _row_counts(sqlite_store) == before
@@ -112,3 +113,257 @@ def test_fifty_megabyte_response_goes_through(live_url: str, companies, sqlite_s
     assert time.monotonic() - started < 60
     counts = sqlite_store.list_sessions(created.company.id)[0].counts
     assert counts == {"payroll_items": 1, "received": 1}
+
+
+# ------------------------------------------------------------------ issue 10, points 5, 6, 7, 9
+SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
+PASSWORD = "s3cret-password-in-the-body"
+MALFORMED = {
+    "empty": (b"", "text/xml; charset=utf-8"),
+    "invalid-utf8-byte": (
+        envelope("authenticate", strUserName="a", strPassword=PASSWORD).replace(
+            b"<strUserName>a<", b"<strUserName>\xff<"
+        ),
+        "text/xml; charset=utf-8",
+    ),
+    "charset-bogus": (
+        envelope("authenticate", strUserName="a", strPassword=PASSWORD),
+        "text/xml; charset=bogus",
+    ),
+    "empty-soap-body": (
+        f'<soap:Envelope xmlns:soap="{SOAP_NS}"><soap:Body/></soap:Envelope>'.encode(),
+        "text/xml; charset=utf-8",
+    ),
+    "utf16-sent-as-utf8": (
+        envelope("authenticate", strUserName="a", strPassword=PASSWORD)
+        .decode()
+        .replace('encoding="utf-8"', 'encoding="utf-16"')
+        .encode("utf-16"),
+        "text/xml; charset=utf-8",
+    ),
+    "multipart-without-content-id": (
+        b"--b\r\nContent-Type: text/xml\r\n\r\n"
+        + envelope("authenticate", strUserName="a", strPassword=PASSWORD)
+        + b"\r\n--b--\r\n",
+        'multipart/related; boundary="b"; type="text/xml"',
+    ),
+}
+
+
+def _post(url: str, body: bytes, content_type: str, action: str = "authenticate"):
+    import requests
+
+    with requests.Session() as s:
+        s.trust_env = False
+        return s.post(
+            f"{url}/qbwc",
+            data=body,
+            headers={
+                "Content-Type": content_type,
+                "SOAPAction": f'"http://developer.intuit.com/{action}"',
+            },
+            timeout=120,
+        )
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_point7_malformed_request_is_a_client_fault(
+    name: str, live_url: str, sqlite_store, caplog
+) -> None:
+    """Each malformed request gets a SOAP Client fault with HTTP 400, one WARNING line without
+    the body, no traceback, and writes nothing."""
+    body, content_type = MALFORMED[name]
+    before = _row_counts(sqlite_store)
+    caplog.clear()
+    response = _post(live_url, body, content_type)
+    assert response.status_code == 400, response.content[:300]
+    assert response.headers["Content-Type"].startswith("text/xml")
+    assert b"<faultcode>soap11env:Client" in response.content
+    records = caplog.get_records("call")
+    assert any(r.levelname == "WARNING" and "refused" in r.getMessage() for r in records)
+    assert not any(r.exc_info or r.levelno >= 40 for r in records)
+    assert not any(PASSWORD in r.getMessage() for r in records)
+    assert _row_counts(sqlite_store) == before
+
+
+HIDDEN_DOCTYPES = {
+    "behind-a-70k-comment": (
+        b'<?xml version="1.0"?><!--' + b"x" * 70_000 + b"-->" + BILLION_LAUGHS.split(b"?>", 1)[1]
+    ),
+    "utf16-without-bom": BILLION_LAUGHS.decode().encode("utf-16-le"),
+    "utf16be-without-bom": BILLION_LAUGHS.decode().encode("utf-16-be"),
+    "blank-then-utf16": ("\n\n" + BILLION_LAUGHS.decode()).encode("utf-16-le"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HIDDEN_DOCTYPES))
+def test_point6_hidden_doctype_is_refused(name: str, live_url: str, sqlite_store) -> None:
+    """A DOCTYPE behind a long comment or in UTF-16 without a byte order mark is refused
+    before parsing, and nothing is written."""
+    before = _row_counts(sqlite_store)
+    response = post_envelope(f"{live_url}/qbwc", HIDDEN_DOCTYPES[name], "authenticate")
+    assert response.status_code == 400
+    assert b"Client" in response.content
+    assert b"DTD" in response.content or b"prolog" in response.content
+    assert _row_counts(sqlite_store) == before
+
+
+def test_point6_doctype_found_after_parsing_too(live_url: str) -> None:
+    """A DOCTYPE the guard cannot see (EBCDIC text) is refused by the parser check in soap.py."""
+    body = XXE.decode().replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="cp037"?>')
+    response = post_envelope(f"{live_url}/qbwc", body.encode("cp037"), "authenticate")
+    assert response.status_code == 400
+    assert b"Client" in response.content and b"root:" not in response.content
+
+
+def test_point6_guard_reads_the_prolog_in_every_encoding() -> None:
+    """has_doctype sees a DOCTYPE behind any prolog length and in UTF-8/16/32, BOM or not."""
+    from qbwc_server.soapguard import has_doctype, prolog_problem
+
+    doc = '<?xml version="1.0"?><!-- c --><?pi x?>\n<!DOCTYPE d [<!ENTITY x "y">]><d/>'
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "utf-16"):
+        assert has_doctype(doc.encode(encoding)), encoding
+    assert not has_doctype(envelope("serverVersion"))
+    assert not has_doctype(envelope("serverVersion").decode().encode("utf-16"))
+    assert prolog_problem("<!--" + "x" * 10, complete=False) == "The XML prolog is too long."
+    assert prolog_problem("<!--" + "x" * 10, complete=True) is None
+
+
+def _big_receive(ticket: str, size: int) -> bytes:
+    pad = "p" * size
+    return envelope("receiveResponseXML", ticket=ticket, response=pad, hresult="", message="")
+
+
+def _peak_python_memory(fn) -> tuple[object, int]:
+    """Run ``fn`` and return its result and the peak memory Python allocated meanwhile (bytes),
+    in every thread (the server's too)."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        result = fn()
+        return result, tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+
+
+def test_point5_large_body_with_unknown_ticket_is_not_parsed(live_url: str, sqlite_store) -> None:
+    """A 60 MB receiveResponseXML with an unknown ticket is answered -1 without being parsed or
+    held in memory: the server spends a bounded couple of MB on it."""
+    body = _big_receive("00000000-0000-4000-8000-000000000999", 60 * 1024 * 1024)
+    before = _row_counts(sqlite_store)
+    started = time.monotonic()
+    response, peak = _peak_python_memory(
+        lambda: post_envelope(f"{live_url}/qbwc", body, "receiveResponseXML")
+    )
+    assert response.status_code == 200
+    assert b"<tns:receiveResponseXMLResult>-1</tns:receiveResponseXMLResult>" in response.content
+    print(f"\nunknown ticket, 60 MB body: peak Python memory {peak / 2**20:.1f} MB")
+    assert peak < 8 * 2**20
+    assert time.monotonic() - started < 30
+    assert _row_counts(sqlite_store) == before
+
+
+def test_point5_large_body_without_ticket_is_refused(live_url: str, sqlite_store, caplog) -> None:
+    """A 5 MB authenticate (no ticket, so no session) is refused with 413 before parsing, and
+    neither the store nor the log grows by the username."""
+    body = envelope("authenticate", strUserName="u" * 5 * 1024 * 1024, strPassword="x")
+    before = _row_counts(sqlite_store)
+    caplog.clear()
+    response = post_envelope(f"{live_url}/qbwc", body, "authenticate")
+    assert response.status_code == 413 and b"live sync session" in response.content
+    assert _row_counts(sqlite_store) == before
+    assert all(len(r.getMessage()) < 500 for r in caplog.get_records("call"))
+
+
+def test_point5_memory_valid_and_invalid_fifty_megabytes(live_url: str, companies) -> None:
+    """Peak Python memory of a valid 50 MB answer and of one with an unknown ticket, printed;
+    the unknown one stays bounded (bench/bench_body_memory.py measures the process RSS)."""
+    created = companies.add()
+    qbwc = Qbwc(live_url)
+    ticket = qbwc.authenticate(created.company.qbwc_username, created.password)[0]
+    request = qbwc.send(ticket)
+    pad = "".join(f"<UnknownPadding>{i:08d}{'p' * 160}</UnknownPadding>" for i in range(300_000))
+    rs, answer = empty_answer(request, body=pad)
+    valid = envelope("receiveResponseXML", ticket=ticket, response=answer, hresult="", message="")
+    invalid = _big_receive("00000000-0000-4000-8000-000000000999", 50 * 1024 * 1024)
+    got, peak_invalid = _peak_python_memory(
+        lambda: post_envelope(f"{live_url}/qbwc", invalid, "receiveResponseXML")
+    )
+    assert got.status_code == 200
+    got, peak_valid = _peak_python_memory(
+        lambda: post_envelope(f"{live_url}/qbwc", valid, "receiveResponseXML", timeout=120)
+    )
+    assert got.status_code == 200 and b"receiveResponseXMLResult>-" not in got.content
+    print(
+        f"\npeak Python memory per request: valid 50 MB answer {peak_valid / 2**20:.0f} MB, "
+        f"unknown ticket {peak_invalid / 2**20:.1f} MB"
+    )
+    assert peak_invalid < 8 * 2**20 < peak_valid
+
+
+def test_point5_large_bodies_are_admitted_a_few_at_a_time(
+    tmp_path, sqlite_store, clock, tickets, companies, monkeypatch
+) -> None:
+    """With max_large_bodies = 1, a second large answer arriving while one is being imported
+    waits for the slot, and gets 503 (retry later) when it does not free in time."""
+    import threading
+
+    from qbwc_server import soapguard
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path, "sqlite://", large_body_bytes=64 * 1024, max_large_bodies=1)
+    app = create_app(settings, clock=clock, tickets=tickets, store=sqlite_store)
+    service = app.extensions["qbtime"].qbwc
+    release, entered = threading.Event(), threading.Event()
+    real = service.engine.take_response
+
+    def slow(session, response):
+        entered.set()
+        release.wait(30)
+        return real(session, response)
+
+    monkeypatch.setattr(service.engine, "take_response", slow)
+    monkeypatch.setattr(soapguard, "LARGE_BODY_WAIT_SECONDS", 0.5)
+    a, b = companies.add("Alpha"), companies.add("Beta")
+    with serve_in_thread(app) as url:
+        qbwc = Qbwc(url)
+        ta = qbwc.authenticate(a.company.qbwc_username, a.password)[0]
+        tb = qbwc.authenticate(b.company.qbwc_username, b.password)[0]
+        qbwc.send(ta), qbwc.send(tb)
+        first: list = []
+        worker = threading.Thread(
+            target=lambda: first.append(
+                post_envelope(f"{url}/qbwc", _big_receive(ta, 100_000), "receiveResponseXML")
+            )
+        )
+        worker.start()
+        assert entered.wait(30)
+        second = post_envelope(f"{url}/qbwc", _big_receive(tb, 100_000), "receiveResponseXML")
+        release.set()
+        worker.join(30)
+    assert second.status_code == 503 and b"Server.Busy" in second.content
+    assert first[0].status_code == 200
+
+
+def test_point9_client_values_in_logs_are_capped_and_escaped(
+    live_url: str, companies, caplog
+) -> None:
+    """A long username and an hresult or message with newlines cannot flood or forge log lines."""
+    created = companies.add()
+    qbwc = Qbwc(live_url)
+    caplog.clear()
+    qbwc.authenticate("x" * 500_000, "y")
+    qbwc.authenticate("evil\n2026-11-02 09:00:00 INFO forged: admin logged in", "y")
+    ticket = qbwc.authenticate(created.company.qbwc_username, created.password)[0]
+    assert qbwc.send(ticket)
+    qbwc.receive(ticket, hresult="0x80040400\nINFO forged", message="m" * 100_000 + "\nforged")
+    qbwc.connection_error(ticket, "0x80040408\r\nforged", "bad\nforged")
+    mine = [r for r in caplog.get_records("call") if r.name.startswith("qbwc_server")]
+    assert mine
+    for record in mine:
+        text = record.getMessage()
+        assert "\n" not in text and "\r" not in text, text
+        assert len(text) < 1000

@@ -36,8 +36,10 @@ SHOW_KEYS = {
     "sync_requested_at",
     "created_at",
     "import_options",
+    "disabled_requests",
     "counts",
     "last_session",
+    "login_locks",
 }
 DEFAULT_OPTIONS = {
     "archive_existing_users": False,
@@ -47,7 +49,7 @@ DEFAULT_OPTIONS = {
     "billable": "show",
     "classes": "off",
     "import_vendors": False,
-    "export_time": True,
+    "export_time": False,
 }
 
 

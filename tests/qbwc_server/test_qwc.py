@@ -96,3 +96,87 @@ def test_bad_guids_are_refused(bad: str) -> None:
     """Only real GUIDs go into a .qwc."""
     with pytest.raises(ConfigurationError):
         braced_guid(bad)
+
+
+@pytest.mark.parametrize(
+    ("given", "app_url", "support"),
+    [
+        ("https://h.example.com", "https://h.example.com/qbwc", "https://h.example.com/support"),
+        ("https://h.example.com/", "https://h.example.com/qbwc", "https://h.example.com/support"),
+        (
+            "https://h.example.com/qbwc",
+            "https://h.example.com/qbwc",
+            "https://h.example.com/support",
+        ),
+        (
+            "https://h.example.com/qbwc/",
+            "https://h.example.com/qbwc",
+            "https://h.example.com/support",
+        ),
+        (
+            "https://h.example.com:8443/qb/",
+            "https://h.example.com:8443/qb/qbwc",
+            "https://h.example.com:8443/qb/support",
+        ),
+        (
+            "https://h.example.com:8443/qb/qbwc",
+            "https://h.example.com:8443/qb/qbwc",
+            "https://h.example.com:8443/qb/support",
+        ),
+        (
+            "https://H.Example.com/a/b",
+            "https://h.example.com/a/b/qbwc",
+            "https://h.example.com/a/b/support",
+        ),
+        ("http://localhost:8080", "http://localhost:8080/qbwc", "http://localhost:8080/support"),
+    ],
+)
+def test_point_qwc_url_table(given: str, app_url: str, support: str) -> None:
+    """Every URL in the .qwc keeps the server's path prefix: AppURL ends in /qbwc, AppSupport
+    is /support beside it (without the prefix the Web Connector reports QBWC1003)."""
+    from qbwc_server.qwc import server_urls
+
+    urls = server_urls(given)
+    assert (urls.app_url, urls.support_url) == (app_url, support)
+    from dataclasses import replace
+
+    doc = etree.fromstring(render_qwc(replace(VALUES, app_url=urls.app_url)).encode())
+    assert (doc.findtext("AppURL"), doc.findtext("AppSupport")) == (app_url, support)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://h.example.com/qbwc?x=1",
+        "https://h.example.com/?x=1",
+        "https://h.example.com/qbwc#top",
+        "https://h.example.com/qbwc?",
+    ],
+)
+def test_point_qwc_refuses_query_and_fragment(url: str) -> None:
+    """A query string or fragment is refused with a sentence, never glued before /qbwc."""
+    from qbwc_server.qwc import server_urls
+
+    with pytest.raises(ConfigurationError, match="query string or fragment"):
+        server_urls(url)
+
+
+def test_point_qwc_ends_with_a_newline() -> None:
+    """The rendered file ends with a newline after </QBWCXML>."""
+    assert render_qwc(VALUES).endswith("</QBWCXML>\n")
+
+
+def test_point_app_name_suffix_survives_truncation() -> None:
+    """A long company name is cut so the duplicate suffix stays whole within 80 characters."""
+    from dataclasses import replace
+
+    doc = etree.fromstring(
+        render_qwc(replace(VALUES, company_name="A" * 200, app_name_suffix=" (12)")).encode()
+    )
+    name = doc.findtext("AppName")
+    assert name is not None and len(name) == 80 and name.endswith("A (12)")
+
+
+def test_point_qwc_asks_for_write_access() -> None:
+    """IsReadOnly stays false, so turning export on later needs no new authorisation."""
+    assert etree.fromstring(render_qwc(VALUES).encode()).findtext("IsReadOnly") == "false"

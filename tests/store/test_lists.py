@@ -353,3 +353,106 @@ def test_archive_unlinked_team_members(store: SqlStore, clock: FixedClock) -> No
     assert [m.archived for k, m in members.items() if k != employee.qb_list_id] == [True, True]
     assert store.unlinked_team_members(company) == []
     assert len(store.unlinked_team_members(other)) == 1
+
+
+# ---------------------------------------------------------------------------- issue 9
+def _statements(store: SqlStore):
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        seen.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    return seen, lambda: event.remove(store.engine, "before_cursor_execute", count)
+
+
+@pytest.mark.parametrize("orphans", [10, 1000])
+def test_point11_parent_linking_reads_only_the_batch(store: SqlStore, clock, orphans: int) -> None:
+    """A batch's parent linking sends the same statements, whatever the number of jobs
+    elsewhere still waiting for a parent that has not arrived (linear in the batch)."""
+    company = add_company(store, clock)
+    waiting = [customer(f"J{n}", "MISSING") for n in range(orphans)]
+    apply(store, company, waiting, clock.now())
+    seen, stop = _statements(store)
+    try:
+        apply(store, company, [customer("P"), customer("C", "P")], clock.now())
+    finally:
+        stop()
+    assert len(seen) <= 12
+    found = store.lookup_list_rows(company, "customer", ["C"])
+    assert set(found) == {"C"}
+
+
+def test_point11_rename_reaches_the_whole_subtree(store: SqlStore, clock) -> None:
+    """Renaming a customer renames its jobs and sub-jobs in the store, though QuickBooks sent
+    only the customer; a job arriving before its parent is linked when the parent comes."""
+    company = add_company(store, clock)
+    apply(store, company, [customer("J1", "P"), customer("S1", "J1")], clock.now())  # parent later
+    apply(store, company, [customer("P")], clock.now())
+    renamed = ListRow(
+        **{**_row_fields(customer("P", edit="101")), "name": "Renamed", "full_name": "Renamed"}
+    )
+    apply(store, company, [renamed], clock.now())
+    with store.engine.connect() as conn:
+        from sqlalchemy import text
+
+        got = dict(
+            conn.execute(
+                text(
+                    "SELECT qb_list_id, full_name || '/' || sublevel FROM customer WHERE company_id = :c"
+                ),
+                {"c": company},
+            ).all()
+        )
+    assert got == {"P": "Renamed/0", "J1": "Renamed:J1/1", "S1": "Renamed:J1:S1/2"}
+
+
+def _row_fields(row: ListRow) -> dict:
+    import dataclasses
+
+    return {f.name: getattr(row, f.name) for f in dataclasses.fields(row)}
+
+
+def test_point3_values_beyond_the_columns_are_cut_or_refused() -> None:
+    """An email beyond 1023 characters is cut with a notice; a Name beyond its column refuses
+    the record; values at QuickBooks' maximum, non-BMP characters included, are kept."""
+    at_max = ListRow(**{**_row_fields(customer("A")), "values": {"email": "\U0001f600" * 1023}})
+    long_email = ListRow(**{**_row_fields(customer("B")), "values": {"email": "e" * 2000}})
+    long_name = ListRow(**{**_row_fields(customer("C")), "name": "n" * 201})
+    kept, problems = _lists.fit_rows("customer", [at_max, long_email, long_name])
+    assert [r.qb_list_id for r in kept] == ["A", "B"]
+    assert kept[0].values["email"] == "\U0001f600" * 1023
+    assert kept[1].values["email"] == "e" * 1023
+    assert [(p.list_id, p.refused) for p in problems] == [("B", False), ("C", True)]
+
+
+def test_point3_values_at_quickbooks_maximum_are_stored(store: SqlStore, clock) -> None:
+    """Every text field at QuickBooks' maximum length, with non-BMP characters, is stored on
+    SQLite and PostgreSQL."""
+    company = add_company(store, clock)
+    big = "\U0001f600x" * 600
+    row = ListRow(
+        kind="customer",
+        qb_list_id="8" * 36,
+        edit_sequence="9" * 16,
+        qb_time_modified=MODIFIED,
+        name="\U0001f600" * 41,
+        full_name="\U0001f600" * 209,
+        is_active=True,
+        values={
+            "company_name": "c" * 41,
+            "email": big[:1023],
+            "job_status": "Awarded",
+            "is_job": False,
+        },
+    )
+    apply(store, company, [row], clock.now())
+    with store.engine.connect() as conn:
+        from sqlalchemy import text
+
+        got = conn.execute(
+            text("SELECT name, email FROM customer WHERE company_id = :c"), {"c": company}
+        ).one()
+    assert got == ("\U0001f600" * 41, big[:1023])

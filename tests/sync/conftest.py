@@ -19,6 +19,7 @@ import pytest
 import qbxml
 from mappings import ListPlan, LocalRow
 from qbwc_server.simulate import FakeQuickBooks, load_sample_company
+from qbwc_server.store._lists import fit_rows
 from qbwc_server.store.views import CompanyView, WorkItemView
 from qbwc_server.testing import FixedClock
 from tests.simulate.conftest import XSD_PATHS
@@ -105,6 +106,7 @@ class FakeListStore:
         self.deleted: list[tuple[str, tuple[str, ...]]] = []
         self.errors: list[dict[str, Any]] = []
         self.company_ids: set[int] = set()
+        self.swept: list[str] = []
         self._ids = itertools.count(1)
 
     def lookup_list_rows(
@@ -154,6 +156,11 @@ class FakeListStore:
     def record_sync_error(self, **fields: Any) -> None:
         self.company_ids.add(fields["company_id"])
         self.errors.append(fields)
+
+    fit_list_rows = staticmethod(fit_rows)
+
+    def mark_swept(self, company_id: int, kind: str, list_ids: Sequence[str], at: datetime) -> None:
+        self.swept.extend(list_ids)
 
 
 @pytest.fixture

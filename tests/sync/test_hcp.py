@@ -196,7 +196,6 @@ def test_the_bound_file_is_accepted(
         pytest.param(None, r"C:\Users\Public\Documents\Other.QBW", None, id="other-path"),
         pytest.param(STAMP, r"C:\Users\Public\Documents\Other.QBW", STAMP, id="other-path-stamped"),
         pytest.param(STAMP, BOUND, OTHER_STAMP, id="same-path-other-stamp"),
-        pytest.param(STAMP, BOUND, None, id="same-path-stamp-missing"),
     ],
 )
 def test_another_file_is_refused_with_both_names(
@@ -214,3 +213,12 @@ def test_missing_file_name_is_named_as_such() -> None:
     """QBWC sending no company file name is reported in words, not as an empty name."""
     text = binding_problem(make_company(bound_company_file=BOUND), "", None)
     assert text is not None and "(no file name given)" in text and BOUND in text
+
+
+def test_point4_missing_stamp_is_unknown_not_a_mismatch() -> None:
+    """A bound company whose session brings no FileID stamp (empty or unreadable HCP answer)
+    is checked by its path only, not refused."""
+    company = make_company(bound_company_file=BOUND, bound_file_stamp=STAMP)
+    assert binding_problem(company, BOUND, None) is None
+    assert binding_problem(company, BOUND.lower(), "") is None
+    assert binding_problem(company, r"C:\Other.QBW", None) is not None

@@ -313,3 +313,66 @@ def test_records_without_time_modified_do_not_move_newest(
     imp, answers = run(fake_store, data, sent_items("classes"))
     assert answers[0].newest == (local_text(dated[0].time_modified) if dated else None)
     assert imp.counts == Counter(classes=len(response.records))
+
+
+# ---------------------------------------------------------------------------- issue 9
+def test_point8_broken_second_message_keeps_the_first(
+    quickbooks: FakeQuickBooks, fake_store: FakeListStore
+) -> None:
+    """When the second answer of a message set breaks off, the first still imports and only
+    the second is marked broken."""
+    sent = sent_items("classes", "customers")
+    data = answer_all(quickbooks, sent)
+    cut = data[: data.index(b"<CustomerRet>") + 200]
+    imp, answers = run(fake_store, cut, sent)
+    assert [a.item.kind for a in answers] == ["classes", "customers"]
+    assert answers[0].broken is None and answers[0].received > 0
+    assert answers[1].broken is not None
+    assert imp.counts["classes"] == answers[0].received
+
+
+def test_point8_unreadable_answer_marks_every_sent_item(fake_store: FakeListStore) -> None:
+    """An answer that is not qbXML at all fails the items it was for instead of raising."""
+    sent = sent_items("customers")
+    _, answers = run(fake_store, b"this is not qbXML", sent)
+    assert len(answers) == 1 and answers[0].broken
+
+
+def test_point8_records_of_another_type_are_counted_not_imported(
+    quickbooks: FakeQuickBooks, fake_store: FakeListStore
+) -> None:
+    """Customer records inside a class answer are not imported."""
+    sent = sent_items("classes")
+    customers = quickbooks.answer(qbxml.CustomerQuery(request_id="1.1", active_status="All"))
+    wrong = render(customers).replace(b"CustomerQueryRs", b"ClassQueryRs")
+    imp, answers = run(fake_store, wrong, sent)
+    assert fake_store.applied == [] and answers[0].foreign["Customer"] == len(customers.records)
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean", "removed"),
+    [
+        ("<Name>A\x0bB</Name>", "<Name>AB</Name>", 1),
+        ("<Name>A&#11;&#x1F;B&#233;</Name>", "<Name>AB&#233;</Name>", 2),
+        ("<Name>tab\tnew\nline\U0001f600</Name>", "<Name>tab\tnew\nline\U0001f600</Name>", 0),
+    ],
+)
+def test_point3_forbidden_characters_are_removed(raw: str, clean: str, removed: int) -> None:
+    """Characters XML 1.0 forbids, raw or as references, are removed; others are kept."""
+    assert importer.clean_response(raw) == (clean, removed)
+
+
+def test_point3_unknown_enumeration_value_is_kept_with_a_notice(
+    quickbooks: FakeQuickBooks, fake_store: FakeListStore
+) -> None:
+    """A WageType the schema does not list keeps its value and leaves a notice; the other
+    records of the answer import."""
+    sent = sent_items("payroll_items")
+    data = answer_all(quickbooks, sent).replace(
+        b"<WageType>HourlyRegular", b"<WageType>Piecework", 1
+    )
+    imp, answers = run(fake_store, data, sent)
+    wage_types = {r.values["wage_type"] for _, plan in fake_store.applied for r in plan.inserts}
+    assert "Piecework" in wage_types
+    assert [e["status_code"] for e in fake_store.errors] == ["value"]
+    assert imp.counts["payroll_items"] == answers[0].received

@@ -18,7 +18,8 @@ from qbwc_server.sync.outcomes import (
     item_fraction,
     percent,
 )
-from tests.sync.conftest import make_item, make_status
+from qbwc_server.sync.requests import clock_ceiling, since
+from tests.sync.conftest import NOW, make_item, make_status
 
 EARLY, LATE = "2026-11-02T04:00:00", "2026-11-02T05:30:00"
 ITERATOR = "{0b1c2d3e-4f50-4617-8899-aabbccddeeff}"
@@ -123,7 +124,7 @@ def test_feature_missing_on_an_optional_request_disables_it(code: int) -> None:
     problem = outcome.problem
     assert problem is not None and not problem.counts_as_error and problem.code == str(code)
     assert "payroll items" in problem.message and "not supported" in problem.message
-    assert "will not be requested" in problem.fix
+    assert "asked for again when the QuickBooks product changes" in problem.fix
 
 
 @pytest.mark.parametrize("kind", ["customers", "employees", "classes", "deleted"])
@@ -154,13 +155,25 @@ PARSE_ERROR = "0x80040400"
 
 
 @pytest.mark.parametrize("hresult", [PARSE_ERROR, "0X80040400", "80040400"])
-def test_parse_error_on_an_optional_request_disables_it(hresult: str) -> None:
-    """QuickBooks cannot parse the payroll item query (older edition): disable it, no error."""
+def test_point5_parse_error_on_payroll_items_is_an_error_not_a_disable(hresult: str) -> None:
+    """An hresult on the payroll item query fails it with the fix and never disables it: the
+    next session asks again."""
     info = qbxml.describe_hresult(hresult)
     outcome = decide_hresult(make_item("payroll_items", spec={"a": 1}), info, "")
-    assert outcome.state == DONE and outcome.disable and outcome.spec == {"a": 1}
-    assert outcome.problem is not None and not outcome.problem.counts_as_error
+    assert outcome.state == FAILED and not outcome.disable and outcome.spec == {"a": 1}
+    assert outcome.problem is not None and outcome.problem.counts_as_error
     assert info.cause in outcome.problem.message
+
+
+@pytest.mark.parametrize("code", [3260, 3261, 3262, 3263])
+def test_point5_permission_answers_are_errors_asked_again(code: int) -> None:
+    """Permission answers on payroll items (personal data, subscription ...) record an error with
+    QuickBooks' fix and do not disable the request; the rest of the sync still completes."""
+    status = make_status(code, rs_name="PayrollItemWageQueryRs", message="no access")
+    outcome = decide(make_item("payroll_items"), status, received=0, newest=None)
+    assert outcome.state == DONE and not outcome.disable and outcome.watermark is None
+    assert outcome.problem is not None and outcome.problem.counts_as_error
+    assert outcome.problem.fix == qbxml.describe_status(code).fix
 
 
 @pytest.mark.parametrize(
@@ -281,3 +294,54 @@ def test_percent_is_monotonic_and_100_only_when_all_resolved(
         previous = now
     if finish:
         assert previous == 100
+
+
+# ---------------------------------------------------------------------------- issue 9 watermarks
+def test_point1_watermark_never_passes_the_lists_start() -> None:
+    """An iterated list finishing with edits newer than its start gets the start's ceiling,
+    not the newest TimeModified it saw."""
+    item = make_item(spec={"started_at": NOW.isoformat(), "iterator_id": "it", "fetched": 500})
+    ceiling = clock_ceiling(NOW, -300)
+    outcome = decide(
+        item, make_status(0), received=10, newest="2026-11-02T04:11:00", ceiling=ceiling
+    )
+    assert outcome.state == DONE and outcome.watermark == ceiling < "2026-11-02T04:11:00"
+    older = decide(item, make_status(0), received=1, newest="2026-10-01T00:00:00", ceiling=ceiling)
+    assert older.watermark == "2026-10-01T00:00:00"
+
+
+def test_point2_future_dated_record_is_capped_and_deletions_take_the_ceiling() -> None:
+    """A TimeModified two years ahead cannot become a watermark; the deletions query's
+    watermark is its own ceiling, whatever it returned."""
+    ceiling = clock_ceiling(NOW, None)
+    assert ceiling <= "2026-11-01T20:45:00"  # UTC-12, less the margins
+    item = make_item(spec={"started_at": NOW.isoformat()})
+    outcome = decide(
+        item, make_status(0), received=1, newest="2028-11-02T04:00:00", ceiling=ceiling
+    )
+    assert outcome.watermark == ceiling
+    deleted = decide(
+        make_item("deleted"),
+        make_status(0, rs_name="ListDeletedQueryRs"),
+        received=0,
+        newest=None,
+        ceiling=ceiling,
+    )
+    assert deleted.watermark == ceiling
+
+
+def test_point2_a_stored_future_watermark_is_lowered_in_the_request() -> None:
+    """A watermark an older version set in the future is read as QuickBooks' clock now."""
+    ceiling = "2026-11-02T02:00:00"
+    assert since("2028-01-01T00:00:00", ceiling) == since(ceiling)
+    assert since("2026-11-01T10:00:00", ceiling) == since("2026-11-01T10:00:00")
+
+
+def test_point3_a_record_that_was_not_stored_holds_the_watermark() -> None:
+    """A refused record's TimeModified bounds the watermark; one without a date keeps the old."""
+    item = make_item(spec={"started_at": NOW.isoformat()})
+    kw = {"received": 3, "newest": "2026-11-01T10:00:00", "ceiling": "2026-11-02T02:00:00"}
+    held = decide(item, make_status(0), hold="2026-10-15T08:00:00", **kw)
+    assert held.watermark == "2026-10-15T08:00:00"
+    kept = decide(item, make_status(0), hold_all=True, **kw)
+    assert kept.state == DONE and kept.watermark is None

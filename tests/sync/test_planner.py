@@ -18,6 +18,7 @@ from qbwc_server.sync.planner import (
     due_reason,
     needs_delete_confirmation,
     plan_session,
+    recheck_due,
     wanted_lists,
 )
 from tests.sync.conftest import NOW, make_company
@@ -141,10 +142,24 @@ def test_payroll_items_only_in_us_editions(country: str | None, payroll: bool) -
 
 
 @pytest.mark.parametrize("kind", ALL_KINDS)
-def test_disabled_requests_are_dropped(kind: str) -> None:
-    """A request disabled for the company (not in its edition) is not planned again."""
+def test_point5_disabled_requests_stay_planned_for_a_recheck(kind: str) -> None:
+    """A disabled request stays in the plan (the engine skips it unless a recheck is due) and
+    its list leaves the deletions query."""
     kinds = wanted_lists(ALL_ON, country="US", disabled=(kind,))
-    assert kinds == [k for k in ALL_KINDS if k != kind]
+    assert kinds == ALL_KINDS
+    items = plan_session(kinds, disabled=(kind,))
+    deleted = next(i for i in items if i.kind == "deleted")
+    assert JOBS_BY_KIND[kind].del_type not in deleted.spec["types"]
+
+
+def test_point5_recheck_when_the_product_changes_or_daily() -> None:
+    """A disabled request is asked again when the product differs or a day has passed."""
+    info = {"at": NOW.isoformat(), "product": "QuickBooks Pro 2023"}
+    assert not recheck_due(info, product="QuickBooks Pro 2023", now=NOW + timedelta(hours=23))
+    assert recheck_due(info, product="QuickBooks Enterprise 24", now=NOW)
+    assert recheck_due(info, product=None, now=NOW + timedelta(days=1))
+    assert recheck_due(None, product=None, now=NOW)
+    assert recheck_due({"at": "garbage"}, product=None, now=NOW)
 
 
 def test_dependency_order() -> None:

@@ -1,0 +1,303 @@
+"""Recording: every SOAP call of a session becomes a ``sync_exchange`` row (DESIGN section 8).
+
+``RecordingService`` is ``QbwcService`` with each callback timed and recorded; ``app.py`` builds
+it instead of the plain service. Recording never changes an answer: a failure to record is a
+WARNING and the call is answered normally. The password is never stored (``***``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from ..store import NewExchange
+from ..sync import credentials
+from ..sync.service import AuthAnswer, QbwcService
+
+if TYPE_CHECKING:
+    from ..store import CompanyView, SessionView
+
+log = logging.getLogger(__name__)
+
+MASK = "***"
+TICKET_SHOWN = 8  # a ticket is kept as its first characters, as the server's own logs show it
+CHUNK_CHARS = 1 << 20
+COMPRESS_LEVEL = 6
+T = TypeVar("T")
+
+# which parameter of an operation carries qbXML (stored compressed, not in ``params``)
+QBXML_PARAMS = {"sendRequestXML": "strHCPResponse", "receiveResponseXML": "response"}
+TICKET_PARAMS = frozenset({"ticket", "wcTicket"})
+
+
+def compress_text(text: str | None) -> tuple[bytes | None, int]:
+    """zlib-compress ``text`` a slice at a time, so a 50 MB answer never exists twice as bytes.
+
+    :returns: the compressed bytes (None for no text) and the UTF-8 size.
+    """
+    if not text:
+        return None, 0
+    comp = zlib.compressobj(COMPRESS_LEVEL)
+    parts: list[bytes] = []
+    size = 0
+    for start in range(0, len(text), CHUNK_CHARS):
+        chunk = text[start : start + CHUNK_CHARS].encode("utf-8", "surrogatepass")
+        size += len(chunk)
+        parts.append(comp.compress(chunk))
+    parts.append(comp.flush())
+    return b"".join(parts), size
+
+
+def decompress_text(data: bytes | None) -> str:
+    """The text :func:`compress_text` stored ("" for None)."""
+    return zlib.decompress(data).decode("utf-8", "surrogatepass") if data else ""
+
+
+def mask_ticket(ticket: object) -> str:
+    """A ticket as the log keeps it: its first characters only (a live ticket is a key)."""
+    text = str(ticket or "")
+    return text[:TICKET_SHOWN] + "..." if len(text) > TICKET_SHOWN else text
+
+
+def start_state(company: CompanyView, watermarks: dict[str, str]) -> dict[str, object]:
+    """What a session starts from: the company's options and binding, and the list watermarks.
+
+    Offline replay seeds a fresh store with it, so an incremental sync replays alone.
+    """
+
+    def iso(value: datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "import_options": dict(company.import_options),
+        "disabled_requests": list(company.disabled_requests),
+        "first_sync_at": iso(company.first_sync_at),
+        "last_success_at": iso(company.last_success_at),
+        "sync_requested_at": iso(company.sync_requested_at),
+        "delete_confirmed_at": iso(company.delete_confirmed_at),
+        "bound_company_file": company.bound_company_file,
+        "qb_country": company.qb_country,
+        "qbxml_version": company.qbxml_version,
+        "watermarks": dict(watermarks),
+    }
+
+
+@dataclass(slots=True)
+class _Call:
+    operation: str
+    params: list[list[object]]
+    qbxml_in: str | None = None
+    ticket: str | None = None
+    username: str | None = None
+
+
+class RecordingService(QbwcService):
+    """The QBWC service with every call recorded in the sync log (``record_exchanges``)."""
+
+    # the recording seam --------------------------------------------------------------------------
+    def _session_of(self, ticket: str | None) -> SessionView | None:
+        return self.store.get_session(credentials.hash_ticket(ticket)) if ticket else None
+
+    def _record(self, call: _Call, run: Callable[[], T]) -> T:
+        if not self.settings.record_exchanges:
+            return run()
+        at = self.clock.now()
+        before = self._safely(lambda: self._session_of(call.ticket), None)
+        context = None
+        if call.operation == "authenticate" and call.username:
+            context = self._safely(lambda: self._context(call.username or ""), None)
+        started = time.perf_counter()
+        answer: Any = None
+        error: str | None = None
+        try:
+            answer = run()
+            return answer
+        except Exception as exc:
+            error = f"{type(exc).__name__}: the server failed answering {call.operation}"
+            raise
+        finally:
+            took = int(round((time.perf_counter() - started) * 1000))
+            self._safely(lambda: self._store(call, before, answer, error, took, at, context), None)
+
+    def _safely(self, fn: Callable[[], T], default: T) -> T:
+        try:
+            return fn()
+        except Exception as exc:  # recording must never break a sync
+            log.warning("sync log: recording failed (%s: %s)", type(exc).__name__, exc)
+            return default
+
+    def _context(self, username: str) -> dict[str, object] | None:
+        company = self.store.find_company_by_username(username.strip())
+        if company is None:
+            return None
+        return start_state(company, self.store.get_watermarks(company.id))
+
+    def _store(
+        self,
+        call: _Call,
+        before: SessionView | None,
+        answer: Any,
+        error: str | None,
+        took: int,
+        at: datetime,
+        context: dict[str, object] | None,
+    ) -> None:
+        session = before
+        company_id: int | None = session.company_id if session else None
+        if call.operation == "authenticate":
+            if isinstance(answer, AuthAnswer):
+                session = self._session_of(answer.ticket)
+            if session is not None:
+                company_id = session.company_id
+            elif call.username:
+                company = self.store.find_company_by_username(call.username.strip())
+                company_id = company.id if company else None
+                context = None
+        if company_id is None:
+            return  # no known company: a stranger must not be able to fill the database
+        shown: Any = answer
+        qbxml_out: bytes | None = None
+        raw_out = 0
+        if isinstance(answer, AuthAnswer):
+            shown = [mask_ticket(answer.ticket), *answer.as_list()[1:]]
+        elif call.operation == "sendRequestXML" and isinstance(answer, str):
+            qbxml_out, raw_out = compress_text(answer)
+            shown = None
+        qbxml_in, raw_in = compress_text(call.qbxml_in)
+        self.store.record_exchange(
+            NewExchange(
+                company_id=company_id,
+                session_id=session.id if session else None,
+                operation=call.operation,
+                params=call.params,
+                qbxml_in=qbxml_in,
+                answer=shown,
+                qbxml_out=qbxml_out,
+                error=error,
+                duration_ms=took,
+                raw_bytes=raw_in + raw_out,
+                at=at,
+                context=context,
+            )
+        )
+
+    @staticmethod
+    def _call(operation: str, *params: tuple[str, object]) -> _Call:
+        qbxml_name = QBXML_PARAMS.get(operation)
+        shown: list[list[object]] = []
+        qbxml_in = None
+        ticket = username = None
+        for name, value in params:
+            if name == "strPassword":
+                shown.append([name, MASK])
+            elif name in TICKET_PARAMS:
+                ticket = value if isinstance(value, str) else None
+                shown.append([name, mask_ticket(value)])
+            elif name == qbxml_name:
+                qbxml_in = value if isinstance(value, str) else None
+                shown.append([name, None])
+            else:
+                if name == "strUserName":
+                    username = value if isinstance(value, str) else None
+                shown.append([name, value])
+        return _Call(operation, shown, qbxml_in=qbxml_in, ticket=ticket, username=username)
+
+    # the 11 callbacks, same signatures as QbwcService ----------------------------------------------
+    def server_version(self) -> str:
+        return self._record(self._call("serverVersion"), super().server_version)
+
+    def client_version(self, version: str | None) -> str:
+        call = self._call("clientVersion", ("strVersion", version))
+        return self._record(call, lambda: super(RecordingService, self).client_version(version))
+
+    def authenticate(self, username: str | None, password: str | None, address: str) -> AuthAnswer:
+        call = self._call("authenticate", ("strUserName", username), ("strPassword", password))
+        return self._record(
+            call, lambda: super(RecordingService, self).authenticate(username, password, address)
+        )
+
+    def send_request_xml(
+        self,
+        ticket: str | None,
+        hcp_response: str | None,
+        company_file: str | None,
+        country: str | None,
+        major: int | None,
+        minor: int | None,
+    ) -> str:
+        call = self._call(
+            "sendRequestXML",
+            ("ticket", ticket),
+            ("strHCPResponse", hcp_response),
+            ("strCompanyFileName", company_file),
+            ("qbXMLCountry", country),
+            ("qbXMLMajorVers", major),
+            ("qbXMLMinorVers", minor),
+        )
+        return self._record(
+            call,
+            lambda: super(RecordingService, self).send_request_xml(
+                ticket, hcp_response, company_file, country, major, minor
+            ),
+        )
+
+    def receive_response_xml(
+        self, ticket: str | None, response: str | None, hresult: str | None, message: str | None
+    ) -> int:
+        call = self._call(
+            "receiveResponseXML",
+            ("ticket", ticket),
+            ("response", response),
+            ("hresult", hresult),
+            ("message", message),
+        )
+        return self._record(
+            call,
+            lambda: super(RecordingService, self).receive_response_xml(
+                ticket, response, hresult, message
+            ),
+        )
+
+    def connection_error(self, ticket: str | None, hresult: str | None, message: str | None) -> str:
+        call = self._call(
+            "connectionError", ("ticket", ticket), ("hresult", hresult), ("message", message)
+        )
+        return self._record(
+            call,
+            lambda: super(RecordingService, self).connection_error(ticket, hresult, message),
+        )
+
+    def get_last_error(self, ticket: str | None) -> str:
+        return self._record(
+            self._call("getLastError", ("ticket", ticket)),
+            lambda: super(RecordingService, self).get_last_error(ticket),
+        )
+
+    def close_connection(self, ticket: str | None) -> str:
+        return self._record(
+            self._call("closeConnection", ("ticket", ticket)),
+            lambda: super(RecordingService, self).close_connection(ticket),
+        )
+
+    def get_interactive_url(self, ticket: str | None, session_id: str | None) -> str:
+        call = self._call("getInteractiveURL", ("wcTicket", ticket), ("sessionID", session_id))
+        return self._record(
+            call, lambda: super(RecordingService, self).get_interactive_url(ticket, session_id)
+        )
+
+    def interactive_done(self, ticket: str | None) -> str:
+        return self._record(
+            self._call("interactiveDone", ("wcTicket", ticket)),
+            lambda: super(RecordingService, self).interactive_done(ticket),
+        )
+
+    def interactive_rejected(self, ticket: str | None, reason: str | None) -> str:
+        call = self._call("interactiveRejected", ("wcTicket", ticket), ("reason", reason))
+        return self._record(
+            call, lambda: super(RecordingService, self).interactive_rejected(ticket, reason)
+        )
