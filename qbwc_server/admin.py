@@ -93,7 +93,7 @@ def add_company(
         name=name,
         firm_name=" ".join(firm.split()) if firm else None,
         username=candidates[0],
-        password_hash=credentials.hash_password(password),
+        password_hash=credentials.GeneratedPasswords.of(store).hash(password),
         file_id=new_guid(),
         now=clock.now(),
     )
@@ -113,7 +113,8 @@ def _candidates(store: SqlStore, base: str) -> list[str]:
 def regenerate_password(store: SqlStore, company_id: int) -> str:
     """Give the company a new QBWC password; returns it (shown once)."""
     password = credentials.generate_password()
-    store.update_company(company_id, password_hash=credentials.hash_password(password))
+    hashed = credentials.GeneratedPasswords.of(store).hash(password)
+    store.update_company(company_id, password_hash=hashed)
     return password
 
 

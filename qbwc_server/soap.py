@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from spyne import Application, Fault, ServiceBase, Unicode, rpc
+from spyne import Application, Fault, ServiceBase, Unicode, const, rpc
 from spyne.const.http import HTTP_400
 from spyne.model.complex import Array
 from spyne.model.primitive import Integer32
@@ -275,6 +275,11 @@ def make_soap_wsgi(service: QbwcService, *, max_body_bytes: int) -> WsgiApplicat
     by ``soapguard`` before spyne parses anything.
     """
     _install_log_filter()
+    # spyne's MethodContext.close() forces a full gc.collect() at most once per
+    # const.MIN_GC_INTERVAL seconds (1.0 by default; spyne/context.py): ~60 ms of a loaded
+    # server's CPU that lands on one unlucky call. CPython's own collector still runs; this is
+    # spyne's documented switch (its test_no_gc_collect sets it the same way).
+    const.MIN_GC_INTERVAL = float("inf")
     application = Application(
         [QBWebConnectorSvc],
         tns=TNS,

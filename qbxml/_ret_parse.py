@@ -7,7 +7,10 @@ the :class:`._xml.XmlElement` protocol, never as lxml types.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from ._xml import XmlElement
@@ -55,13 +58,16 @@ def _str(elem: XmlElement, base: str) -> str:
     return elem.text or ""
 
 
-def _typed(parse: Callable[..., Any]) -> Conv:
+def _typed(parse: Callable[..., Any], fast: Callable[[str], Any] | None = None) -> Conv:
     def conv(elem: XmlElement, base: str) -> Any:
         text = elem.text
         if text is None or not text.strip():
             return None
         return parse(text, path=_path(elem, base))
 
+    # Read by _compile: ``fast(text)`` returns the value for the common spelling, else raises
+    # (KeyError/ValueError) and ``parse`` decides: it is the authority, fast paths only skip work.
+    conv.scalar = (fast or parse, parse)  # type: ignore[attr-defined]
     return conv
 
 
@@ -86,13 +92,45 @@ def _enum(*allowed: str) -> Conv:
     return _Enum(allowed)
 
 
-_dt, _date, _bool = _typed(parse_datetime), _typed(parse_date), _typed(parse_bool)
-_int, _dec, _dur, _guid = (
-    _typed(parse_int),
-    _typed(parse_amount),
-    _typed(parse_duration),
-    _typed(parse_guid),
-)
+_fromiso_dt, _fromiso_date = datetime.fromisoformat, date.fromisoformat
+_BOOLS = {"true": True, "false": False, "1": True, "0": False}
+_SMALL_INTS = {str(i): i for i in range(1000)}
+_DECIMAL_FULL = re.compile(r"[+-]?\d+(?:\.\d+)?").fullmatch
+
+
+def _fast_datetime(text: str) -> datetime:
+    """``YYYY-MM-DDTHH:MM:SS`` with or without ``+HH:MM``, in ASCII digits (fromisoformat)."""
+    if (
+        len(text) in (19, 25)
+        and text[10] == "T"
+        and text[4] == "-"
+        and text[7] == "-"
+        and text[13] == ":"
+        and text[16] == ":"
+        and (len(text) == 19 or (text[19] in "+-" and text[22] == ":"))
+    ):
+        return _fromiso_dt(text)  # ValueError for non-digits or out-of-range parts
+    raise ValueError(text)
+
+
+def _fast_date(text: str) -> date:
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[5:7].isdigit():
+        return _fromiso_date(text)
+    raise ValueError(text)
+
+
+def _fast_amount(text: str) -> Decimal:
+    if _DECIMAL_FULL(text) is None:
+        raise ValueError(text)
+    return Decimal(text)
+
+
+_dt = _typed(parse_datetime, _fast_datetime)
+_date = _typed(parse_date, _fast_date)
+_bool = _typed(parse_bool, _BOOLS.__getitem__)
+_int = _typed(parse_int, _SMALL_INTS.__getitem__)
+_dec = _typed(parse_amount, _fast_amount)
+_dur, _guid = _typed(parse_duration), _typed(parse_guid)
 
 
 def _convert(conv: Conv, child: XmlElement, here: str, notes: list[ValueNote] | None) -> Any:
@@ -137,21 +175,119 @@ def fill(
             kwargs[field] = value
 
 
+_TEXT, _SCALAR, _ENUM, _ELEM, _REPEATED, _GROUP = range(6)
+Compiled = dict[str, tuple[Any, ...]]
+
+
+def _compile(table: Table) -> Compiled:
+    """The table as ``tag -> (kind, field, a, b)`` for :func:`_fill_compiled` (same results)."""
+    out: Compiled = {}
+    for tag, spec in table.items():
+        if isinstance(spec, dict):
+            out[tag] = (_GROUP, "", _compile(spec), None)
+            continue
+        field, conv, repeated = spec
+        if repeated:
+            out[tag] = (_REPEATED, field, conv, None)
+        elif conv is _str:
+            out[tag] = (_TEXT, field, None, None)
+        elif hasattr(conv, "scalar"):
+            out[tag] = (_SCALAR, field, *conv.scalar)
+        elif isinstance(conv, _Enum):
+            out[tag] = (_ENUM, field, conv.values, conv)
+        else:
+            out[tag] = (_ELEM, field, conv, None)
+    return out
+
+
+def _noted(exc: QbxmlValueError, keep_text: bool, notes: list[ValueNote]) -> Any:
+    """Lenient mode: the value's error becomes a note (as :func:`_convert` does)."""
+    kept = keep_text and bool(exc.value)
+    notes.append(ValueNote(path=exc.path, value=exc.value, message=str(exc), kept=kept))
+    return exc.value if kept else None
+
+
+def _fill_compiled(
+    elem: XmlElement,
+    table: Compiled,
+    base: str,
+    kwargs: dict[str, Any],
+    notes: list[ValueNote] | None,
+) -> None:
+    """:func:`fill` over a compiled table; error paths are built only when there is an error.
+
+    The kinds are tested as literals in frequency order (plain text first): this loop runs
+    once per value of every record, so it avoids global lookups and calls.
+    """
+    get = table.get
+    for child in elem:
+        spec = get(child.tag)
+        if spec is None:
+            continue
+        kind, field, a, b = spec
+        if kind == 0:  # _TEXT
+            kwargs[field] = child.text or ""
+        elif kind == 1:  # _SCALAR: a is the fast path, b the full parser
+            text = child.text
+            if text is None:
+                kwargs[field] = None
+                continue
+            try:
+                kwargs[field] = a(text)
+                continue
+            except (KeyError, ValueError):
+                pass  # not the common spelling: the full parser decides, outside this handler
+            if not text.strip():
+                kwargs[field] = None
+            elif notes is None:
+                kwargs[field] = b(text, path=f"{base}/{elem.tag}/{child.tag}")
+            else:
+                try:
+                    kwargs[field] = b(text, path=f"{base}/{elem.tag}/{child.tag}")
+                except QbxmlValueError as exc:
+                    kwargs[field] = _noted(exc, False, notes)
+        elif kind == 2:  # _ENUM: a is the allowed set, b the converter that explains
+            text = child.text
+            if text in a:
+                kwargs[field] = text
+            else:
+                kwargs[field] = _convert(b, child, f"{base}/{elem.tag}", notes)
+        elif kind == 3:  # _ELEM
+            kwargs[field] = _convert(a, child, f"{base}/{elem.tag}", notes)
+        elif kind == 4:  # _REPEATED
+            value = _convert(a, child, f"{base}/{elem.tag}", notes)
+            kwargs.setdefault(field, []).append(value)
+        else:  # _GROUP: flattened into the same record
+            _fill_compiled(child, a, f"{base}/{elem.tag}", kwargs, notes)
+
+
+def _repeated_fields(table: Compiled) -> tuple[str, ...]:
+    found: list[str] = []
+    for spec in table.values():
+        if spec[0] == _GROUP:
+            found.extend(_repeated_fields(spec[2]))
+        elif spec[0] == _REPEATED:
+            found.append(spec[1])
+    return tuple(dict.fromkeys(found))
+
+
 class _Builder:
     """A converter for an element with children: a table of fields, then the record class."""
 
     def __init__(self, cls: Callable[..., Any], table: Table) -> None:
         self.cls, self.table = cls, table
+        self.compiled = _compile(table)
+        self.repeated = _repeated_fields(self.compiled)
 
     def __call__(self, elem: XmlElement, base: str) -> Any:
         return self.build(elem, base, None)
 
     def build(self, elem: XmlElement, base: str, notes: list[ValueNote] | None) -> Any:
         kwargs: dict[str, Any] = {}
-        fill(elem, self.table, base, kwargs, notes)
-        for key, value in kwargs.items():
-            if isinstance(value, list):
-                kwargs[key] = tuple(value)
+        _fill_compiled(elem, self.compiled, base, kwargs, notes)
+        for key in self.repeated:
+            if key in kwargs:
+                kwargs[key] = tuple(kwargs[key])
         try:
             return self.cls(**kwargs)
         except TypeError as exc:  # a required child (e.g. DataExtName) is missing

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Literal, overload
 
-from ._ret_parse import TXN_DEL_FIELDS, build_txn_del, parse_ret
-from ._xml import END, START, Source, XmlElement, iter_events
+from ._ret_parse import RET_PARSERS, TXN_DEL_FIELDS, build_txn_del, parse_ret
+from ._xml import MSG_END, MSG_START, MSGS, RECORD, Source, XmlElement, iter_messages
 from .errors import QbxmlError, QbxmlStructureError, QbxmlValueError
 from .records_problems import RetNotice, RetProblem, UnreadableRet, ValueNote
 from .records_txn import Record
@@ -22,6 +22,8 @@ from .values import parse_int
 
 __all__ = ["iter_msgs_rs", "parse_msgs_rs", "parse_status"]
 
+_RECORD_TAGS = frozenset(RET_PARSERS)
+_WHOLE = frozenset({"TxnDelRs"})
 _SEVERITIES: dict[str, Severity] = {
     "info": "Info",
     "warn": "Warn",
@@ -117,38 +119,47 @@ def iter_msgs_rs(
         :class:`RetNotice` after the record. Malformed XML and bad status attributes still raise.
     :raises QbxmlError: malformed XML, missing status attributes, or a bad value.
     """
-    in_msgs = saw_msgs = False
+    saw_msgs = False
     rs_path = ""
-    txn_del: dict[str, Any] | None = None
-    for kind, depth, elem in iter_events(source, element_depth=3, max_bytes=max_bytes):
-        if kind == START:
-            if depth == 0 and elem.tag != "QBXML":
-                raise QbxmlStructureError("the root element must be QBXML", path=str(elem.tag))
-            if depth == 1:
-                in_msgs = elem.tag == "QBXMLMsgsRs"
-                saw_msgs = saw_msgs or in_msgs
-            elif depth == 2 and in_msgs:
-                rs_path = f"QBXML/QBXMLMsgsRs/{elem.tag}"
-                txn_del = {} if elem.tag == "TxnDelRs" else None
-                yield parse_status(elem, rs_path)
-        elif kind == END and in_msgs:
-            if depth == 3:
-                if txn_del is not None:
-                    spec = TXN_DEL_FIELDS.get(elem.tag)
-                    if isinstance(spec, tuple):
-                        txn_del[spec[0]] = spec[1](elem, rs_path)
-                elif lenient:
-                    yield from _lenient_ret(elem, rs_path)
-                else:
-                    record = parse_ret(elem, rs_path)
-                    if record is not None:
-                        yield record
-            elif depth == 2 and txn_del:
-                yield build_txn_del(txn_del)
-            elif depth == 1:
-                in_msgs = False
+    for kind, elem in iter_messages(
+        source,
+        root="QBXML",
+        container="QBXMLMsgsRs",
+        records=_RECORD_TAGS,
+        whole=_WHOLE,
+        max_bytes=max_bytes,
+    ):
+        if kind == RECORD:
+            if lenient:
+                yield from _lenient_ret(elem, rs_path)
+            else:
+                record = parse_ret(elem, rs_path)
+                if record is not None:
+                    yield record
+        elif kind == MSG_START:
+            rs_path = f"QBXML/QBXMLMsgsRs/{elem.tag}"
+            yield parse_status(elem, rs_path)
+        elif kind == MSG_END:
+            if elem.tag == "TxnDelRs":
+                txn_del = _txn_del_fields(elem, rs_path)
+                if txn_del:
+                    yield build_txn_del(txn_del)
+        elif kind == MSGS:
+            saw_msgs = True
+        elif elem.tag != "QBXML":  # ROOT
+            raise QbxmlStructureError("the root element must be QBXML", path=str(elem.tag))
     if not saw_msgs:
         raise QbxmlStructureError("no QBXMLMsgsRs element", path="QBXML/QBXMLMsgsRs")
+
+
+def _txn_del_fields(elem: XmlElement, rs_path: str) -> dict[str, Any]:
+    """TxnDelRs carries its fields directly, without a Ret element."""
+    fields: dict[str, Any] = {}
+    for child in elem:
+        spec = TXN_DEL_FIELDS.get(child.tag)
+        if isinstance(spec, tuple):
+            fields[spec[0]] = spec[1](child, rs_path)
+    return fields
 
 
 def parse_msgs_rs(source: Source, *, max_bytes: int | None = None) -> tuple[Response, ...]:

@@ -6,13 +6,14 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session
 
 from ..errors import DatabaseUnavailableError, NotFoundError, StoreError
-from .engine import make_session_factory
+from .engine import READ_ONLY, make_session_factory
 
 V = TypeVar("V")
 
@@ -46,6 +47,15 @@ class StoreBase:
         with map_store_errors(), self._sessions.begin() as session:
             yield session
 
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        """A transaction that only reads: on SQLite a deferred ``BEGIN`` (a WAL snapshot) instead
+        of ``BEGIN IMMEDIATE``, so lookups done on every SOAP call neither wait for nor block
+        the writer (see ``engine.READ_ONLY``)."""
+        with map_store_errors(), self._sessions.begin() as session:
+            session.connection(execution_options={READ_ONLY: True})
+            yield session
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
@@ -67,10 +77,22 @@ class StoreBase:
         if unknown:
             raise ValueError(f"cannot update {model.__tablename__} fields {sorted(unknown)}")
         with self._tx() as s:
-            row = s.get(model, row_id)
+            if changes and self.engine.dialect.update_returning:
+                # One statement (UPDATE ... RETURNING) instead of a SELECT and an UPDATE: the
+                # session and queue updates run several times per SOAP call.
+                row = s.scalars(
+                    update(model)
+                    .where(model.id == row_id)
+                    .values(**changes)
+                    .returning(model)
+                    .execution_options(synchronize_session=False)
+                ).first()
+            else:  # SQLite before 3.35 has no RETURNING
+                row = s.get(model, row_id)
+                if row is not None:
+                    for key, value in changes.items():
+                        setattr(row, key, value)
+                    s.flush()
             if row is None:
                 raise NotFoundError(f"no {model.__tablename__} with id {row_id}")
-            for key, value in changes.items():
-                setattr(row, key, value)
-            s.flush()
             return view(row)

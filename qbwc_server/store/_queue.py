@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import case, delete, exists, select, update
 
 from ._base import StoreBase
 from .models import CompanySyncState, ListWatermark, SyncError, WorkItem
@@ -88,7 +88,7 @@ class QueueMixin(StoreBase):
 
     def has_unfinished_items(self, company_id: int) -> bool:
         """Whether an earlier session left work pending or unanswered."""
-        with self._tx() as s:
+        with self._read() as s:
             query = select(
                 exists().where(WorkItem.company_id == company_id, WorkItem.state.in_(UNFINISHED))
             )
@@ -96,7 +96,7 @@ class QueueMixin(StoreBase):
 
     def session_items(self, session_id: int) -> list[WorkItemView]:
         """The session's work items in plan order."""
-        with self._tx() as s:
+        with self._read() as s:
             rows = s.scalars(
                 select(WorkItem)
                 .where(WorkItem.session_id == session_id)
@@ -107,21 +107,20 @@ class QueueMixin(StoreBase):
     def claim_next_item(self, session_id: int, now: datetime) -> WorkItemView | None:
         """The item to send now: the one already sent (a retransmit gets the same request), else
         the first pending one, marked sent with a new unique ``request_id``; None when done."""
-        with self._tx() as s:
-            base = select(WorkItem).where(WorkItem.session_id == session_id)
+        with self._tx() as s:  # one SELECT: a sent item first, else the first pending one
             row = s.scalars(
-                base.where(WorkItem.state == SENT).order_by(WorkItem.position).limit(1)
-            ).first()
-            if row is not None:
-                return _item_view(row)
-            row = s.scalars(
-                base.where(WorkItem.state == PENDING)
-                .order_by(WorkItem.position, WorkItem.id)
+                select(WorkItem)
+                .where(WorkItem.session_id == session_id, WorkItem.state.in_((SENT, PENDING)))
+                .order_by(
+                    case((WorkItem.state == SENT, 0), else_=1), WorkItem.position, WorkItem.id
+                )
                 .limit(1)
                 .with_for_update(skip_locked=True)
             ).first()
             if row is None:
                 return None
+            if row.state == SENT:
+                return _item_view(row)
             row.attempt += 1
             row.state = SENT
             row.request_id = f"{row.id}.{row.attempt}"
@@ -138,7 +137,7 @@ class QueueMixin(StoreBase):
     # watermarks ------------------------------------------------------------------------------
     def get_watermarks(self, company_id: int) -> dict[str, str]:
         """Each list type's watermark (QuickBooks local time, ``YYYY-MM-DDTHH:MM:SS``)."""
-        with self._tx() as s:
+        with self._read() as s:
             rows = s.scalars(select(ListWatermark).where(ListWatermark.company_id == company_id))
             return {r.list_type: r.modified_local for r in rows}
 

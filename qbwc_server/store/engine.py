@@ -1,8 +1,9 @@
 """Engine and session factory. SQLite gets WAL, a busy timeout and write-locking transactions.
 
 waitress serves several Web Connectors on threads and SQLite allows one writer (DESIGN section 11):
-every transaction starts with ``BEGIN IMMEDIATE`` so two sessions cannot both read "no live session"
-and then both write one; PostgreSQL uses row locks (``SELECT ... FOR UPDATE``) instead.
+every transaction that may write starts with ``BEGIN IMMEDIATE`` so two sessions cannot both read
+"no live session" and then both write one (transactions that only read begin deferred, see
+``READ_ONLY``); PostgreSQL uses row locks (``SELECT ... FOR UPDATE``) instead.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Execution option of a transaction that only reads (``StoreBase._read``): on SQLite it begins
+# deferred, reading a WAL snapshot without the write lock.
+READ_ONLY = "qbtime_read_only"
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -50,7 +54,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import ConfigurationError, NotFoundError, StoreError
@@ -128,7 +128,7 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, LogMixin, UsersMixin, StoreBa
     # installation ----------------------------------------------------------------------------
     def get_installation(self) -> InstallationView | None:
         """The installation row, or None before ``qbtime init``."""
-        with self._tx() as s:
+        with self._read() as s:
             row = s.scalars(select(Installation).order_by(Installation.id)).first()
             return (
                 InstallationView(owner_id=row.owner_id, secret_key=row.secret_key) if row else None
@@ -188,7 +188,7 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, LogMixin, UsersMixin, StoreBa
 
     def list_companies(self) -> list[CompanyView]:
         """Every company, by id."""
-        with self._tx() as s:
+        with self._read() as s:
             return [_company_view(r) for r in s.scalars(select(Company).order_by(Company.id))]
 
     def get_company(self, company_id: int) -> CompanyView:
@@ -196,7 +196,7 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, LogMixin, UsersMixin, StoreBa
 
         :raises NotFoundError: no company has that id.
         """
-        with self._tx() as s:
+        with self._read() as s:
             row = s.get(Company, company_id)
             if row is None:
                 raise NotFoundError(f"no company with id {company_id}")
@@ -204,14 +204,14 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, LogMixin, UsersMixin, StoreBa
 
     def find_company_by_username(self, username: str) -> CompanyView | None:
         """The company whose QBWC username is ``username``, if any."""
-        with self._tx() as s:
+        with self._read() as s:
             row = s.scalars(select(Company).where(Company.qbwc_username == username)).first()
             return _company_view(row) if row else None
 
     def find_company_by_file_id(self, file_id: str) -> CompanyView | None:
         """The company whose .qwc FileID is ``file_id`` (braces and case ignored), if any."""
         key = file_id.strip().strip("{}").upper()
-        with self._tx() as s:
+        with self._read() as s:
             row = s.scalars(
                 select(Company).where(Company.file_id.in_([key, "{" + key + "}"]))
             ).first()
@@ -235,22 +235,16 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, LogMixin, UsersMixin, StoreBa
         accounting firm's one PC syncs many companies); guessing usernames does.
         """
         username = username[:USERNAME_CHARS]  # as record_login_failure stores it
-        with self._tx() as s:
-            recent = LoginFailure.at >= since
-            by_user = s.scalar(
-                select(func.count()).where(
-                    recent, LoginFailure.username == username, LoginFailure.address == address
-                )
-            )
+        with self._read() as s:  # one statement: authenticate runs it on every call
             known = select(Company.qbwc_username).where(Company.qbwc_username.is_not(None))
-            by_address = s.scalar(
-                select(func.count()).where(
-                    recent,
-                    LoginFailure.address == address,
-                    LoginFailure.username.not_in(known.scalar_subquery()),
-                )
-            )
-            return int(by_user or 0), int(by_address or 0)
+            same_user = case((LoginFailure.username == username, 1), else_=0)
+            unknown_user = case((LoginFailure.username.not_in(known.scalar_subquery()), 1), else_=0)
+            row = s.execute(
+                select(
+                    func.coalesce(func.sum(same_user), 0), func.coalesce(func.sum(unknown_user), 0)
+                ).where(LoginFailure.at >= since, LoginFailure.address == address)
+            ).one()
+            return int(row[0] or 0), int(row[1] or 0)
 
     def record_login_failure(self, *, username: str, address: str, now: datetime) -> None:
         """Remember one failed authenticate."""
@@ -354,7 +348,7 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, LogMixin, UsersMixin, StoreBa
 
     def get_session(self, ticket_hash: str) -> SessionView | None:
         """The session with that ticket hash, in whatever state."""
-        with self._tx() as s:
+        with self._read() as s:
             row = s.scalars(
                 select(SyncSession).where(SyncSession.ticket_hash == ticket_hash)
             ).first()
@@ -366,7 +360,7 @@ class SqlStore(ListsMixin, QueueMixin, ReadsMixin, LogMixin, UsersMixin, StoreBa
 
     def list_sessions(self, company_id: int, *, limit: int = 50) -> list[SessionView]:
         """The company's most recent sessions, newest first."""
-        with self._tx() as s:
+        with self._read() as s:
             rows = s.scalars(
                 select(SyncSession)
                 .where(SyncSession.company_id == company_id)

@@ -99,8 +99,7 @@ class QbwcService:
         self.settings = settings
         self.clock = clock
         self.tickets = tickets
-        # Checked against for unknown users, so that they take as long as known ones.
-        self._dummy_hash = credentials.hash_password(tickets.new_ticket())
+        self.passwords = credentials.GeneratedPasswords.of(store)
         self.engine = SyncEngine(store=store, settings=settings, clock=clock)
         installation = store.get_installation()
         secret = settings.secret_key or (installation.secret_key if installation else "")
@@ -158,9 +157,10 @@ class QbwcService:
 
     def _check_credentials(self, username: str, password: str) -> CompanyView | None:
         company = self.store.find_company_by_username(username) if username else None
-        stored = company.password_hash if company else self._dummy_hash
-        ok = credentials.verify_password(stored, password)
-        return company if ok and company is not None else None
+        ok, new_hash = self.passwords.check(company.password_hash if company else None, password)
+        if ok and new_hash and company is not None:  # an older (scrypt) hash: migrate it now
+            self.store.update_company(company.id, password_hash=new_hash)
+        return company if ok else None
 
     def authenticate(self, username: str | None, password: str | None, address: str) -> AuthAnswer:
         """Check the credentials and decide: ``nvu``, ``none``, ``busy`` or a new session.

@@ -1,0 +1,118 @@
+"""Issue #15's targets, checked against ``bench/results.json``: one table, met or not and why."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bench._common import RESULTS
+
+
+def _rows(data: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
+    rows: list[tuple[str, str, bool | None]] = []
+    imp = data.get("import")
+    if imp:
+        sizes = sorted(imp, key=int)
+        small, big = imp[sizes[0]], imp[sizes[-1]]
+        fig = small["import_sqlite"]
+        rows.append((f"first import >= 50k rec/s into SQLite ({sizes[0]} records)",
+                     f"{fig['rate']:.0f} rec/s (reference importer {small['reference_sqlite']['rate']:.0f})",
+                     fig["rate"] >= 50_000))  # fmt: skip
+        rows.append(("first import <= 3x the bare lxml.etree.fromstring",
+                     f"x{fig['x_fromstring']:.1f} (parse alone x{small['parse']['x_fromstring']:.1f},"
+                     f" reference x{small['reference_sqlite']['x_fromstring']:.1f})",
+                     fig["x_fromstring"] <= 3))  # fmt: skip
+        if len(sizes) > 1:
+            ratio = big["import_sqlite"]["rate"] / fig["rate"]
+            rows.append((f"linear: rec/s at {sizes[-1]} = rec/s at {sizes[0]} (within 10%)",
+                         f"{big['import_sqlite']['rate']:.0f} vs {fig['rate']:.0f} rec/s (x{ratio:.2f})",
+                         ratio >= 0.9))  # fmt: skip
+        peaks = [(imp[s]["import_sqlite"]["peak_kib"] / 1024, imp[s]["mb"]) for s in sizes]
+        rows.append(("peak memory <= 4x the answer's size, flat",
+                     ", ".join(f"+{p:.1f} MB for {mb:.0f} MB" for p, mb in peaks),
+                     all(p <= 4 * mb for p, mb in peaks)))  # fmt: skip
+        if "import_postgres" in small:
+            pg = small["import_postgres"]
+            rows.append(("(PostgreSQL) first import, same answer",
+                         f"{pg['rate']:.0f} rec/s, x{pg['x_fromstring']:.1f} of fromstring", None))  # fmt: skip
+    first = data.get("first_sync")
+    if first:
+        rows.append((f"first sync of {first['customers']} customers <= 5 s server CPU",
+                     f"{first['server_cpu_s']:.1f} s ({len(first['errors'])} errors)",
+                     first["server_cpu_s"] <= 5 and not first["errors"]))  # fmt: skip
+    soap = data.get("soap")
+    if soap:
+        auth = soap["authenticate"]
+        rows.append(("authenticate <= 5 ms",
+                     f"known user p50 {auth['known_user_none']['p50_ms']:.1f} ms p99 {auth['known_user_none']['p99_ms']:.1f};"
+                     f" unknown p50 {auth['unknown_user']['p50_ms']:.1f}; bare spyne p50 {auth['bare']['p50_ms']:.1f} ms",
+                     auth["known_user_none"]["p50_ms"] <= 5))  # fmt: skip
+        pair, bare = soap["pair"], soap["bare_pair"]
+        x50, x99 = pair["p50_ms"] / bare["p50_ms"], pair["p99_ms"] / bare["p99_ms"]
+        rows.append(("send/receive pair <= 2x bare spyne (p50, p99)",
+                     f"x{x50:.1f} p50 ({pair['p50_ms']:.1f} vs {bare['p50_ms']:.1f} ms), x{x99:.1f} p99",
+                     x50 <= 2 and x99 <= 2))  # fmt: skip
+        gc = soap.get("with_spyne_gc")
+        if gc:
+            rows.append(("pair p99 with spyne's gc.collect() (before) / without (after)",
+                         f"{gc['pair']['p99_ms']:.1f} ms / {pair['p99_ms']:.1f} ms", None))  # fmt: skip
+    conc = data.get("concurrent")
+    if conc:
+        for n in sorted(conc, key=int):
+            inc, first_wave = conc[n]["incremental"], conc[n]["first"]
+            if n == "200":
+                rows.append(("200 concurrent incremental syncs: no error, p99 <= 1 s",
+                             f"{inc['errors']} errors, p99 {inc['p99_ms'] / 1000:.2f} s",
+                             inc["errors"] == 0 and inc["p99_ms"] <= 1000))  # fmt: skip
+                x = first_wave.get("x_import_cost")
+                rows.append(("200 concurrent first syncs: no error, CPU/session <= 2x import cost",
+                             f"{first_wave['errors']} errors, {first_wave['server_cpu_s_per_session']:.3f} s/session"
+                             + (f" = x{x:.1f}" if x else ""),
+                             first_wave["errors"] == 0 and x is not None and x <= 2))  # fmt: skip
+            else:
+                rows.append((f"{n} concurrent (first / incremental)",
+                             f"{first_wave['errors']}/{inc['errors']} errors, p99 {first_wave['p99_ms'] / 1000:.2f}"
+                             f"/{inc['p99_ms'] / 1000:.2f} s", None))  # fmt: skip
+    return rows
+
+
+def print_table() -> None:
+    """Print every target with its figure from results.json and whether it is met."""
+    if not RESULTS.exists():
+        return
+    data = json.loads(RESULTS.read_text())
+    rows = _rows(data)
+    width = max(len(r[0]) for r in rows) if rows else 0
+    print("\nissue #15 targets (bench/results.json):")
+    for target, figure, met in rows:
+        mark = "info" if met is None else ("MET" if met else "NOT MET")
+        print(f"  {target:<{width}}  {mark:7s}  {figure}")
+
+
+DOC = RESULTS.parents[1] / "docs" / "performance.md"
+BEGIN, END = "<!-- bench:begin (written by python -m bench) -->", "<!-- bench:end -->"
+
+
+def write_doc() -> None:
+    """Replace the generated block of ``docs/performance.md`` with the latest table."""
+    if not RESULTS.exists() or not DOC.exists():
+        return
+    data = json.loads(RESULTS.read_text())
+    lines = [BEGIN, "", "| target | status | measured |", "|---|---|---|"]
+    for target, figure, met in _rows(data):
+        mark = "info" if met is None else ("met" if met else "**not met**")
+        lines.append(f"| {target} | {mark} | {figure} |")
+    machines = data.get("machine", {})
+    if machines:
+        lines += ["", "Measured on (per benchmark):", ""]
+        for name, m in sorted(machines.items()):
+            lines.append(
+                f"- `{name}`: {m.get('date')}, {m.get('cpu')}, {m.get('cores')} cores, Python"
+                f" {m.get('python')}, load average {m.get('load_average_at_start', 0):.1f} at start"
+            )
+    lines += ["", END]
+    text = DOC.read_text()
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + "\n".join(lines) + rest.split(END, 1)[1]
+        DOC.write_text(text)
