@@ -84,7 +84,10 @@ def summary_line(counts: Mapping[str, int], errors: int, *, product: str | None 
         parts.append("Synced " + ", ".join(synced))
     if counts.get("exported"):
         parts.append("exported " + plural(counts["exported"], "time entry", "time entries"))
-    if not parts:
+    if not parts and errors:
+        # "Up to date" would claim the opposite of what happened: something failed
+        parts.append("Nothing new imported")
+    elif not parts:
         parts.append(f"Up to date with {product}" if product else "Up to date")
     parts.append(plural(errors, "error", "errors") if errors else "no errors")
     return "; ".join(parts)
