@@ -154,14 +154,28 @@ class NewApiToken:
     view: ApiTokenView
 
 
+API_SCOPES = ("read", "write", "admin")
+
+
 def create_api_token(
-    store: SqlStore, clock: Clock, company_id: int, *, label: str | None = None
+    store: SqlStore,
+    clock: Clock,
+    company_id: int,
+    *,
+    label: str | None = None,
+    scope: str = "read",
 ) -> NewApiToken:
     """Make a bearer token for the company's REST API (256 random bits, prefixed ``qbt_``).
 
-    :raises ConfigurationError: the label is longer than 100 characters.
+    ``scope``: ``read`` (lists and time), ``write`` (also create, edit and delete time) or
+    ``admin`` (also approve, unapprove, unlock and payroll mapping); each includes the ones
+    before it.
+
+    :raises ConfigurationError: the label is longer than 100 characters, or an unknown scope.
     :raises NotFoundError: no company has that id.
     """
+    if scope not in API_SCOPES:
+        raise ConfigurationError(f"a token scope is one of {', '.join(API_SCOPES)}")
     label = " ".join(label.split()) if label else None
     if label and len(label) > API_TOKEN_LABEL_MAX:
         raise ConfigurationError(f"a token label is at most {API_TOKEN_LABEL_MAX} characters")
@@ -171,6 +185,7 @@ def create_api_token(
         token_hash=credentials.hash_ticket(token),
         label=label or None,
         now=clock.now(),
+        scope=scope,
     )
     return NewApiToken(token=token, view=view)
 

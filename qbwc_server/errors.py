@@ -7,6 +7,8 @@
       ├─ UnknownTicketError(..., LookupError)      -> negative progress + getLastError text
       ├─ ConfigurationError(..., ValueError)       bad setting, URL or option given by an admin
       ├─ NotFoundError(..., LookupError)           no such company (CLI, API)
+      ├─ InvalidInputError(..., ValueError)        bad time entry / mapping input (.fields)
+      ├─ LockedError                               an exported entry refuses edits (unlock)
       └─ StoreError                                raised only by store/, wraps SQLAlchemyError
 """
 
@@ -35,3 +37,15 @@ class NotFoundError(QbwcServerError, LookupError):
 
 class StoreError(QbwcServerError):
     """The database failed; raised only by ``qbwc_server.store``."""
+
+
+class InvalidInputError(QbwcServerError, ValueError):
+    """Input that cannot be stored; ``fields`` maps each bad field to why (API answers 422)."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self.fields = dict(fields)
+        super().__init__("; ".join(f"{k}: {v}" for k, v in self.fields.items()))
+
+
+class LockedError(QbwcServerError):
+    """A time entry is exported (locked): unlock it before changing it (API answers 409)."""

@@ -18,6 +18,8 @@ from ._base import StoreBase
 from ._lists import ListsMixin
 from ._queue import QueueMixin
 from ._reads import ReadsMixin
+from ._time import TimeMixin
+from ._time_export import TimeExportMixin
 from .models import Company, Firm, Installation, LoginFailure, SyncSession
 from .views import CompanyView, InstallationView, NewWorkItem, SessionView
 
@@ -115,7 +117,7 @@ def _session_view(row: SyncSession) -> SessionView:
     )
 
 
-class SqlStore(ListsMixin, QueueMixin, ReadsMixin, StoreBase):
+class SqlStore(ListsMixin, QueueMixin, ReadsMixin, TimeMixin, TimeExportMixin, StoreBase):
     """The store on a SQLAlchemy engine (SQLite or PostgreSQL).
 
     Companies, sessions and logins are here; lists, the work queue and the API's reads live in

@@ -19,7 +19,7 @@ from mappings import (
     plan_first_sync_removals,
 )
 
-from . import messages, planner
+from . import export, messages, planner
 from .hcp import FALLBACK_VERSION, HostFacts, binding_problem, read_hcp
 from .importer import ResponseImporter
 from .outcomes import DONE, FAILED, Outcome, Problem, decide, decide_hresult, percent
@@ -63,6 +63,7 @@ class SyncEngine:
             now=now,
             every=timedelta(minutes=self.settings.run_every_n_minutes),
             unfinished=self.store.has_unfinished_items(company.id),
+            time_waiting=export.waiting(self.store, company, company_options(company).export_time),
         )
         if reason is None:
             return None, {}, []
@@ -75,7 +76,11 @@ class SyncEngine:
         kinds = planner.wanted_lists(
             options, country=company.qb_country, disabled=company.disabled_requests
         )
-        return reason, {"reason": reason}, planner.plan_session(kinds)
+        return (
+            reason,
+            {"reason": reason},
+            planner.plan_session(kinds, export_time=options.export_time),
+        )
 
     # sendRequestXML ----------------------------------------------------------------------------
     def start(
@@ -143,6 +148,21 @@ class SyncEngine:
             return ""
         version = session.qbxml_version or FALLBACK_VERSION
         while (item := self.store.claim_next_item(session.id, now)) is not None:
+            if item.kind in planner.EXPORT_KINDS:
+                company = self.store.get_company(session.company_id)
+                xml = export.next_request(
+                    self.store,
+                    self.settings,
+                    session,
+                    item,
+                    options=company_options(company),
+                    version=version,
+                    now=now,
+                )
+                if xml is None:
+                    continue
+                self.store.update_session(session.id, last_seen_at=now)
+                return xml
             # The first session plans before it learns the country from the HCP response.
             if not planner.offered_in(item.kind, session.qbxml_country):
                 notice = Problem(
@@ -194,6 +214,27 @@ class SyncEngine:
         company = self.store.get_company(session.company_id)
         items = self.store.session_items(session.id)
         sent = {i.request_id: i for i in items if i.state == "sent" and i.request_id}
+        exporting = next((i for i in sent.values() if i.kind in planner.EXPORT_KINDS), None)
+        if exporting is not None:
+            step = export.take_response(
+                self.store,
+                session,
+                exporting,
+                response,
+                max_bytes=self.settings.max_body_bytes,
+                now=now,
+            )
+            counts = dict(session.counts)
+            for key, n in step.counts.items():
+                counts[key] = counts.get(key, 0) + n
+            return self._progress(
+                session,
+                now,
+                counts=counts,
+                errors=session.errors + step.errors,
+                consecutive_hresults=0,
+                bytes_received=len(response.encode("utf-8")),
+            )
         importer = ResponseImporter(
             store=self.store,
             company_id=company.id,
@@ -241,7 +282,9 @@ class SyncEngine:
         info = qbxml.describe_hresult(hresult)
         errors = session.errors
         for item in self.store.session_items(session.id):
-            if item.state == "sent":
+            if item.state == "sent" and item.kind in planner.EXPORT_KINDS:
+                errors += self._apply(session, item, export.decide_hresult(item, info), now)
+            elif item.state == "sent":
                 errors += self._apply(session, item, decide_hresult(item, info, message), now)
         text = messages.HRESULT_ERROR.format(hresult=info.hresult, cause=info.cause, fix=info.fix)
         progress = self._progress(

@@ -15,6 +15,9 @@ from mappings import ImportOptions
 from ..store.views import CompanyView, NewWorkItem
 
 DELETED = "deleted"
+# Time export (sync/export.py): after every list import, so its references are fresh.
+EXPORT = "export_time"
+EXPORT_KINDS = frozenset({EXPORT})
 # Slack so a Web Connector polling every N minutes is not refused for being a few seconds early.
 POLL_SLACK = timedelta(minutes=1)
 
@@ -57,15 +60,25 @@ JOBS_BY_KIND = {job.kind: job for job in LIST_JOBS}
 
 
 def due_reason(
-    company: CompanyView, *, now: datetime, every: timedelta, unfinished: bool
+    company: CompanyView,
+    *,
+    now: datetime,
+    every: timedelta,
+    unfinished: bool,
+    time_waiting: bool = False,
 ) -> str | None:
-    """Why the company should sync now, or None when it has nothing to do."""
+    """Why the company should sync now, or None when it has nothing to do.
+
+    :param time_waiting: approved time (or an unresolved in-flight entry) waits for export.
+    """
     if company.first_sync_at is None:
         return "first sync"
     if company.sync_requested_at is not None:
         return "sync requested"
     if unfinished:
         return "unfinished work"
+    if time_waiting:
+        return "approved time waiting"
     if company.last_success_at is None or now - company.last_success_at >= every - POLL_SLACK:
         return "scheduled"
     return None
@@ -98,14 +111,17 @@ def wanted_lists(
     ]
 
 
-def plan_session(kinds: list[str]) -> list[NewWorkItem]:
-    """The session's work items: each list, then one ListDeletedQuery for the same types."""
+def plan_session(kinds: list[str], *, export_time: bool = False) -> list[NewWorkItem]:
+    """The session's work items: each list, then one ListDeletedQuery for the same types, then
+    the time export when the company exports approved time."""
     items = [NewWorkItem(kind=k, position=10 * (n + 1)) for n, k in enumerate(kinds)]
     types = sorted({JOBS_BY_KIND[k].del_type for k in kinds})
     if types:
         items.append(
             NewWorkItem(kind=DELETED, position=10 * (len(kinds) + 1), spec={"types": types})
         )
+    if export_time:
+        items.append(NewWorkItem(kind=EXPORT, position=10 * (len(kinds) + 2)))
     return items
 
 
