@@ -374,6 +374,8 @@ class TimeMixin(StoreBase):
                 row.state = "approved" if approve else "submitted"
                 row.approved_at = now if approve else None
                 row.updated_at = now
+                if approve and row.export_state == "exported":
+                    row.locked = True  # unlocked, unchanged, approved again: as exported
             return len(rows)
 
     def unlock_entries(

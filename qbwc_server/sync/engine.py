@@ -58,12 +58,13 @@ class SyncEngine:
         self, company: CompanyView, now: datetime
     ) -> tuple[str | None, dict[str, object], list[NewWorkItem]]:
         """Whether the company is due, and the session's state and work items if so."""
+        time_waiting = export.waiting(self.store, company, company_options(company), now)
         reason = planner.due_reason(
             company,
             now=now,
             every=timedelta(minutes=self.settings.run_every_n_minutes),
             unfinished=self.store.has_unfinished_items(company.id),
-            time_waiting=export.waiting(self.store, company, company_options(company).export_time),
+            time_waiting=time_waiting,
         )
         if reason is None:
             return None, {}, []
@@ -79,7 +80,7 @@ class SyncEngine:
         return (
             reason,
             {"reason": reason},
-            planner.plan_session(kinds, export_time=options.export_time),
+            planner.plan_session(kinds, export_time=time_waiting),
         )
 
     # sendRequestXML ----------------------------------------------------------------------------
@@ -159,7 +160,8 @@ class SyncEngine:
                     version=version,
                     now=now,
                 )
-                if xml is None:
+                if xml is None:  # nothing (left) to export: the session may be complete now
+                    self._progress(session, now)
                     continue
                 self.store.update_session(session.id, last_seen_at=now)
                 return xml

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
 import qbxml
+from mappings import ImportOptions
 from mappings.time_export import (
     Block,
     ExportRules,
@@ -54,15 +55,22 @@ class ExportStep:
     errors: int = 0
 
 
-def waiting(store: SqlStore, company: CompanyView, export_time: bool) -> bool:
-    """Whether approved time (or an unresolved in-flight entry) waits for QuickBooks."""
-    return export_time and store.export_waiting(company.id) > 0
+def waiting(store: SqlStore, company: CompanyView, options: ImportOptions, now: datetime) -> bool:
+    """Whether approved time (or an unresolved in-flight entry) waits for QuickBooks.
+
+    Blocked and failed entries are checked again first (an admin may have fixed them), so an
+    entry still blocked does not make the company due at every poll.
+    """
+    if not options.export_time:
+        return False
+    recheck(store, company.id, _rules(options), now)
+    return store.export_waiting(company.id) > 0
 
 
-def _rules(options: object) -> ExportRules:
+def _rules(options: ImportOptions) -> ExportRules:
     return ExportRules(
-        require_class=getattr(options, "classes", "off") == "require",
-        require_service_item=getattr(options, "service_items", "off") == "require",
+        require_class=options.classes == "require",
+        require_service_item=options.service_items == "require",
     )
 
 
@@ -197,7 +205,7 @@ def next_request(
     session: SessionView,
     item: WorkItemView,
     *,
-    options: object,
+    options: ImportOptions,
     version: str,
     now: datetime,
 ) -> str | None:
@@ -373,7 +381,8 @@ def take_response(
     store.settle_entries(session.company_id, settlements, now)
     for key in ("routes", "xml", "sent_as"):
         spec.pop(key, None)
-    store.update_item(item.id, now, state=PENDING, spec=spec)
+    more = store.export_waiting(session.company_id) > 0
+    store.update_item(item.id, now, state=PENDING if more else DONE, spec=spec)
     return step
 
 
