@@ -23,6 +23,7 @@ __all__ = [
     "MAX_DAY_SECONDS",
     "MAX_NOTES",
     "STATES",
+    "UNLOCK_DAYS",
     "EntryInput",
     "EntryInputError",
     "check_hour_type",
@@ -43,6 +44,7 @@ EXPORT_STATES: Final = (
 MAX_DAY_SECONDS: Final = 24 * 3600
 MAX_NOTES: Final = 4000  # QuickBooks keeps 4095; room for the Notes marker below qbXML 9.0
 MAX_EXTERNAL_ID: Final = 100
+UNLOCK_DAYS: Final = 90  # how far back an admin may unlock exported entries
 HOUR_TYPE_HELP: Final = "regular, overtime, doubletime or pto:<code> (letters, digits, - or _)"
 _HOUR_TYPE_RE = re.compile(r"(regular|overtime|doubletime|pto:[a-z0-9_-]{1,30})")
 _REF_FIELDS: Final = ("team_member_id", "customer_id", "service_item_id", "class_id")

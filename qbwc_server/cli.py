@@ -15,7 +15,7 @@ import click
 
 from mappings import describe_options, options_to_dict
 
-from . import __version__, admin
+from . import __version__, admin, cli_time
 from .clitools import BadInputError
 from .clitools import errors_as_one_line as _errors_as_one_line
 from .clitools import settings_of as _settings
@@ -171,14 +171,23 @@ def company_password(ctx: click.Context, company_id: int) -> None:
 @company.command("token")
 @click.argument("company_id", type=int)
 @click.option("--label", default=None, help="What the token is for (shown in listings).")
+@click.option(
+    "--scope",
+    type=click.Choice(admin.API_SCOPES),
+    default="read",
+    show_default=True,
+    help="read; write: also create, edit and delete time; admin: also approve, unlock, map.",
+)
 @click.pass_context
 @_errors_as_one_line
-def company_token(ctx: click.Context, company_id: int, label: str | None) -> None:
+def company_token(ctx: click.Context, company_id: int, label: str | None, scope: str) -> None:
     """Create a REST API token for the company (shown once)."""
-    created = admin.create_api_token(_store(ctx), SystemClock(), company_id, label=label)
+    created = admin.create_api_token(
+        _store(ctx), SystemClock(), company_id, label=label, scope=scope
+    )
     click.echo(created.token)
     click.echo(
-        f"API token {created.view.id} for company {company_id}: it is shown only now and cannot "
+        f"API token {created.view.id} ({scope}) for company {company_id}: it is shown only now and cannot "
         "be shown again (only its hash is stored). Send it as `Authorization: Bearer <token>`.",
         err=True,
     )
@@ -320,6 +329,10 @@ def demo(seconds_limit: float) -> None:
 
 # Topic modules (cli_<topic>.py, built on clitools) register their commands here, one line each:
 # main.add_command(cli_<topic>.<group>) or company.add_command(cli_<topic>.<command>).
+main.add_command(cli_time.time_group)
+company.add_command(cli_time.company_tokens)
+company.add_command(cli_time.company_revoke_token)
+company.add_command(cli_time.company_payroll_map)
 
 
 if __name__ == "__main__":  # python -m qbwc_server.cli

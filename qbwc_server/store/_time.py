@@ -535,6 +535,25 @@ class TimeMixin(StoreBase):
                 d.payroll_item_id, d.updated_at = pair.payroll_item_id, now
         return self.get_payroll_mapping(company_id)
 
+    def name_index(self, company_id: int) -> dict[str, dict[str, int | None]]:
+        """Per reference field, each folded Name and FullName -> row id (None: ambiguous).
+
+        For the CSV import and the CLI, where people name team members, customers/jobs,
+        service items, classes and payroll items instead of giving row ids.
+        """
+        models = {**_REF_MODELS, "payroll_item_id": PayrollItem}
+        out: dict[str, dict[str, int | None]] = {}
+        with self._tx() as s:
+            for field_name, model in models.items():
+                index: dict[str, int | None] = {}
+                full = getattr(model, "full_name", None)
+                columns = [model.id, model.name] + ([full] if full is not None else [])
+                for row in s.execute(select(*columns).where(model.company_id == company_id)):
+                    for name in {n.casefold() for n in row[1:] if n}:
+                        index[name] = row[0] if index.get(name, row[0]) == row[0] else None
+                out[field_name] = index
+        return out
+
     # API tokens ------------------------------------------------------------------------------
     def list_api_tokens(self, company_id: int) -> list[ApiTokenView]:
         """The company's API tokens, oldest first (their hashes are never shown)."""

@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 from flask import Response, jsonify, request
 
-from mappings.time import EXPORT_STATES, STATES, EntryInputError, parse_entry_input
+from mappings.time import EXPORT_STATES, STATES, UNLOCK_DAYS, EntryInputError, parse_entry_input
 
 from ..errors import InvalidInputError, LockedError, NotFoundError
 from ..store import to_json
@@ -30,7 +30,6 @@ from .api import (
 )
 
 MAX_BATCH = 1000
-UNLOCK_DAYS = 90
 ENTRIES = "/companies/<int:company_id>/time-entries"
 
 

@@ -116,11 +116,12 @@ def _one_run(world, rng: random.Random, run: int, restarts: Restartable) -> None
     check_exactly_once(world)
 
 
+@pytest.mark.parametrize("chunk", range(-(-RUNS // CHUNK)))
 @pytest.mark.parametrize(
     "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
 def test_point_exactly_once_under_randomized_faults(
-    harness_for, request, tmp_path, monkeypatch, backend
+    harness_for, request, tmp_path, monkeypatch, backend, chunk
 ) -> None:
     """Over seeded runs of faults at every export step, each approved entry is in QuickBooks
     exactly once with its latest values; edits after an unlock and deletions are applied."""
