@@ -6,7 +6,7 @@ import re
 import secrets
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from mappings import (
@@ -30,6 +30,7 @@ from .store import (
     SessionRecord,
     SqlStore,
 )
+from .store.views_time import TimeEntryRecord
 from .sync import credentials
 
 USERNAME_MAX = 40
@@ -199,6 +200,8 @@ class CompanyDetails:
     options: ImportOptions
     counts: dict[ListName, ListCounts]
     last_session: SessionRecord | None
+    export_states: dict[str, int] = field(default_factory=dict)
+    export_problems: list[TimeEntryRecord] = field(default_factory=list)
 
 
 def _options(company: CompanyView) -> ImportOptions:
@@ -217,11 +220,14 @@ def company_details(store: SqlStore, company_id: int) -> CompanyDetails:
     """
     company = store.get_company(company_id)
     sessions = store.list_sync_sessions(company_id, limit=1)
+    states, problems = store.export_summary(company_id)
     return CompanyDetails(
         company=company,
         options=_options(company),
         counts=store.company_counts(company_id),
         last_session=sessions.rows[0] if sessions.rows else None,
+        export_states=states,
+        export_problems=problems,
     )
 
 

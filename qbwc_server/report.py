@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -52,6 +53,18 @@ def company_report(details: CompanyDetails) -> dict[str, Any]:
         "import_options": options_to_dict(details.options),
         "counts": to_json(details.counts),
         "last_session": to_json(details.last_session),
+        "time_export": {
+            "states": details.export_states,
+            "problems": [
+                {
+                    "id": e.id,
+                    "work_date": e.work_date.isoformat(),
+                    "export_state": e.export_state,
+                    "export_error": e.export_error,
+                }
+                for e in details.export_problems
+            ],
+        },
     }
 
 
@@ -61,6 +74,13 @@ def _first_sync_line(c: CompanyView) -> str:
     if c.delete_confirmed_at:
         return f"not yet; removals confirmed {when(c.delete_confirmed_at)}"
     return f"not yet; removals not confirmed (`qbtime company confirm-first-sync {c.id} --type delete`)"
+
+
+def _time_export_lines(details: CompanyDetails, echo: Callable[[str], None]) -> None:
+    states = ", ".join(f"{k} {v}" for k, v in sorted(details.export_states.items()))
+    echo(f"time export:      {states or 'no time entries'}")
+    for e in details.export_problems:
+        echo(f"  entry {e.id} ({e.work_date.isoformat()}, {e.export_state}): {e.export_error}")
 
 
 def company_lines(details: CompanyDetails) -> list[str]:
@@ -103,6 +123,7 @@ def company_lines(details: CompanyDetails) -> list[str]:
         )
         if n.parts:
             echo("    " + ", ".join(f"{k} {v}" for k, v in n.parts.items()))
+    _time_export_lines(details, echo)
     s = details.last_session
     if s is None:
         echo("last sync session: none yet")

@@ -17,6 +17,7 @@ from sqlalchemy import and_, func, or_, select
 from mappings.time_export import ExportEntry, MemberFacts, RefFacts, choose_payroll_item
 
 from ._base import StoreBase
+from ._time import time_entry_record
 from .models import (
     Customer,
     PayrollDefault,
@@ -27,7 +28,7 @@ from .models import (
     TeamMember,
     TimeEntry,
 )
-from .views_time import ExportCandidate, InFlightEntry, Settlement
+from .views_time import ExportCandidate, InFlightEntry, Settlement, TimeEntryRecord
 
 SENDABLE = ("pending", "needs_update", "needs_delete")
 RECHECKED = ("pending", "needs_update", "blocked", "error")
@@ -83,6 +84,29 @@ class TimeExportMixin(StoreBase):
         """Approved entries waiting for QuickBooks, deletions, and unresolved in-flight ones."""
         with self._tx() as s:
             return int(s.scalar(select(func.count()).where(_waiting_clause(company_id))) or 0)
+
+    def export_summary(
+        self, company_id: int, *, limit: int = 10
+    ) -> tuple[dict[str, int], list[TimeEntryRecord]]:
+        """Entries per export state, and the latest blocked or failed ones with their errors."""
+        with self._tx() as s:
+            counts = dict(
+                s.execute(
+                    select(TimeEntry.export_state, func.count())
+                    .where(TimeEntry.company_id == company_id)
+                    .group_by(TimeEntry.export_state)
+                ).all()
+            )
+            rows = s.scalars(
+                select(TimeEntry)
+                .where(
+                    TimeEntry.company_id == company_id,
+                    TimeEntry.export_state.in_(("blocked", "error")),
+                )
+                .order_by(TimeEntry.updated_at.desc(), TimeEntry.id.desc())
+                .limit(limit)
+            )
+            return {str(k): int(v) for k, v in counts.items()}, [time_entry_record(r) for r in rows]
 
     def export_candidates(
         self, company_id: int, *, states: Sequence[str] = RECHECKED, limit: int | None = None

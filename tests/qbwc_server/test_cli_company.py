@@ -38,6 +38,7 @@ SHOW_KEYS = {
     "import_options",
     "counts",
     "last_session",
+    "time_export",
 }
 DEFAULT_OPTIONS = {
     "archive_existing_users": False,
