@@ -1,8 +1,8 @@
 """Approved time -> QuickBooks: pre-flight rules, TimeTrackingAdd/Mod fields, answers explained.
 
-Pure: imports only ``qbxml``'s record and request modules (DESIGN section 7). The store gathers
+Pure: imports only ``qbxml``'s record modules (DESIGN section 7). The store gathers
 :class:`ExportEntry` facts; :func:`preflight` says whether an entry may go, and why not, with
-the fix; :func:`build_add` and :func:`build_mod` make the request; :func:`explain_status` turns
+the fix; :func:`add_fields` and :func:`mod_fields` give the request's fields; :func:`explain_status` turns
 a QuickBooks statusCode into the cause and the fix the admin sees.
 """
 
@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from typing import Final
 
 from qbxml.records import Ref
-from qbxml.requests_txn import TimeTrackingAdd, TimeTrackingMod
 
 from .time import MAX_DAY_SECONDS, round_to_minutes
 
@@ -26,11 +25,11 @@ __all__ = [
     "ExportRules",
     "MemberFacts",
     "RefFacts",
-    "build_add",
-    "build_mod",
+    "add_fields",
     "choose_payroll_item",
     "explain_status",
     "marker_of",
+    "mod_fields",
     "notes_marker",
     "preflight",
 ]
@@ -243,29 +242,22 @@ def _fields(entry: ExportEntry, *, guid_supported: bool) -> dict[str, object]:
     }
 
 
-def build_add(entry: ExportEntry, *, request_id: str, guid_supported: bool) -> TimeTrackingAdd:
-    """``TimeTrackingAdd`` for an entry that passed :func:`preflight`.
+def add_fields(entry: ExportEntry, *, guid_supported: bool) -> dict[str, object]:
+    """The ``TimeTrackingAdd`` fields (schema order) of an entry that passed :func:`preflight`.
 
     :param guid_supported: qbXML 9.0 or later: the uuid goes out as ExternalGUID; older
         versions carry it as a marker in Notes instead.
     """
-    return TimeTrackingAdd(
-        request_id=request_id,
-        external_guid=entry.uuid if guid_supported else None,
-        **_fields(entry, guid_supported=guid_supported),  # type: ignore[arg-type]
-    )
+    fields = _fields(entry, guid_supported=guid_supported)
+    if guid_supported:
+        fields["external_guid"] = entry.uuid
+    return fields
 
 
-def build_mod(
-    entry: ExportEntry, *, request_id: str, txn_id: str, edit_sequence: str, guid_supported: bool
-) -> TimeTrackingMod:
-    """``TimeTrackingMod`` replacing the exported transaction ``txn_id`` with the entry's values."""
-    return TimeTrackingMod(
-        request_id=request_id,
-        txn_id=txn_id,
-        edit_sequence=edit_sequence,
-        **_fields(entry, guid_supported=guid_supported),  # type: ignore[arg-type]
-    )
+def mod_fields(entry: ExportEntry, *, guid_supported: bool) -> dict[str, object]:
+    """The ``TimeTrackingMod`` fields replacing an exported transaction with the entry's values
+    (TimeTrackingMod has no ExternalGUID; below 9.0 the Notes marker is kept)."""
+    return _fields(entry, guid_supported=guid_supported)
 
 
 _EXPLAINED: Final[Mapping[int, tuple[str, str]]] = {

@@ -22,10 +22,10 @@ from mappings import ImportOptions
 from mappings.time_export import (
     Block,
     ExportRules,
-    build_add,
-    build_mod,
+    add_fields,
     explain_status,
     marker_of,
+    mod_fields,
     preflight,
 )
 
@@ -175,12 +175,11 @@ def _batch_specs(
             }
             if c.qb_txn_id and c.qb_edit_sequence and version.at_least(MOD_SINCE):
                 specs.append(
-                    build_mod(
-                        e,
+                    qbxml.TimeTrackingMod(
                         request_id=rq,
                         txn_id=c.qb_txn_id,
                         edit_sequence=c.qb_edit_sequence,
-                        guid_supported=guid,
+                        **mod_fields(e, guid_supported=guid),  # type: ignore[arg-type]
                     )
                 )
                 info.update(op="mod", refreshed=c.refreshed)
@@ -188,7 +187,8 @@ def _batch_specs(
                 specs.append(qbxml.TxnDel(request_id=rq, txn_id=c.qb_txn_id))
                 info["op"] = "replace"
             else:
-                specs.append(build_add(e, request_id=rq, guid_supported=guid))
+                fields = add_fields(e, guid_supported=guid)
+                specs.append(qbxml.TimeTrackingAdd(request_id=rq, **fields))  # type: ignore[arg-type]
                 info["op"] = "add"
             routes[rq] = [str(info["op"]), e.entry_id, c.refreshed]
             sent[e.entry_id] = info
