@@ -1,7 +1,8 @@
 """Pure mappings between QuickBooks records and store rows. Imports only ``qbxml``.
 
-Field maps (:mod:`.lists`), reconcile plans (:mod:`.reconcile`) and per-company import options
-(:mod:`.options`); see ``docs/mappings.md``.
+Field maps (:mod:`.lists`), reconcile plans (:mod:`.reconcile`), per-company import options
+(:mod:`.options`), time entry input (:mod:`.time`) and time export rules (:mod:`.time_export`);
+see ``docs/mappings.md`` and ``docs/export.md``.
 """
 
 from __future__ import annotations
@@ -38,10 +39,44 @@ from .reconcile import deleted_kind as deleted_kind
 from .reconcile import plan_deletions as plan_deletions
 from .reconcile import plan_first_sync_removals as plan_first_sync_removals
 from .reconcile import plan_list_changes as plan_list_changes
+from .time import ENTRY_FIELDS as ENTRY_FIELDS
+from .time import EXPORT_STATES as EXPORT_STATES
+from .time import HOUR_TYPE_HELP as HOUR_TYPE_HELP
+from .time import MAX_DAY_SECONDS as MAX_DAY_SECONDS
+from .time import MAX_NOTES as MAX_NOTES
+from .time import STATES as STATES
+from .time import UNLOCK_DAYS as UNLOCK_DAYS
+from .time import EntryInput as EntryInput
+from .time import EntryInputError as EntryInputError
+from .time import check_hour_type as check_hour_type
+from .time import parse_entry_input as parse_entry_input
+from .time import round_to_minutes as round_to_minutes
+from .time_export import EXTERNAL_GUID_SINCE as EXTERNAL_GUID_SINCE
+from .time_export import Block as Block
+from .time_export import ExportEntry as ExportEntry
+from .time_export import ExportRules as ExportRules
+from .time_export import MemberFacts as MemberFacts
+from .time_export import RefFacts as RefFacts
+from .time_export import add_fields as add_fields
+from .time_export import choose_payroll_item as choose_payroll_item
+from .time_export import explain_status as explain_status
+from .time_export import marker_of as marker_of
+from .time_export import mod_fields as mod_fields
+from .time_export import notes_marker as notes_marker
+from .time_export import preflight as preflight
 
 __all__ = [
+    "Block",
     "COUNT_KEYS",
+    "ENTRY_FIELDS",
+    "EXPORT_STATES",
+    "EXTERNAL_GUID_SINCE",
+    "EntryInput",
+    "EntryInputError",
+    "ExportEntry",
+    "ExportRules",
     "FIXED_AFTER_FIRST_SYNC",
+    "HOUR_TYPE_HELP",
     "ImportOptions",
     "LEVELS",
     "LIST_KINDS",
@@ -51,25 +86,41 @@ __all__ = [
     "ListRow",
     "LocalItem",
     "LocalRow",
+    "MAX_DAY_SECONDS",
+    "MAX_NOTES",
     "MappingError",
+    "MemberFacts",
     "OPTION_NAMES",
     "OptionsError",
+    "RefFacts",
+    "STATES",
+    "UNLOCK_DAYS",
     "UnknownReferenceError",
     "VALUE_KEYS",
+    "add_fields",
     "change_options",
+    "check_hour_type",
+    "choose_payroll_item",
     "class_to_row",
     "count_key",
     "customer_to_row",
     "deleted_kind",
     "describe_options",
     "employee_to_row",
+    "explain_status",
     "item_service_to_row",
+    "marker_of",
+    "mod_fields",
+    "notes_marker",
     "options_from_dict",
     "options_to_dict",
+    "parse_entry_input",
     "payroll_item_wage_to_row",
     "plan_deletions",
     "plan_first_sync_removals",
     "plan_list_changes",
+    "preflight",
     "record_to_row",
+    "round_to_minutes",
     "vendor_to_row",
 ]

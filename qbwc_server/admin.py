@@ -6,7 +6,7 @@ import re
 import secrets
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from mappings import (
@@ -30,6 +30,7 @@ from .store import (
     SessionRecord,
     SqlStore,
 )
+from .store.views_time import TimeEntryRecord
 from .sync import credentials
 
 USERNAME_MAX = 40
@@ -182,14 +183,28 @@ class NewApiToken:
     view: ApiTokenView
 
 
+API_SCOPES = ("read", "write", "admin")
+
+
 def create_api_token(
-    store: SqlStore, clock: Clock, company_id: int, *, label: str | None = None
+    store: SqlStore,
+    clock: Clock,
+    company_id: int,
+    *,
+    label: str | None = None,
+    scope: str = "read",
 ) -> NewApiToken:
     """Make a bearer token for the company's REST API (256 random bits, prefixed ``qbt_``).
 
-    :raises ConfigurationError: the label is longer than 100 characters.
+    ``scope``: ``read`` (lists and time), ``write`` (also create, edit and delete time) or
+    ``admin`` (also approve, unapprove, unlock and payroll mapping); each includes the ones
+    before it.
+
+    :raises ConfigurationError: the label is longer than 100 characters, or an unknown scope.
     :raises NotFoundError: no company has that id.
     """
+    if scope not in API_SCOPES:
+        raise ConfigurationError(f"a token scope is one of {', '.join(API_SCOPES)}")
     label = " ".join(label.split()) if label else None
     if label and len(label) > API_TOKEN_LABEL_MAX:
         raise ConfigurationError(f"a token label is at most {API_TOKEN_LABEL_MAX} characters")
@@ -199,6 +214,7 @@ def create_api_token(
         token_hash=credentials.hash_ticket(token),
         label=label or None,
         now=clock.now(),
+        scope=scope,
     )
     return NewApiToken(token=token, view=view)
 
@@ -258,6 +274,8 @@ class CompanyDetails:
     counts: dict[ListName, ListCounts]
     last_session: SessionRecord | None
     login_locks: tuple[LoginLock, ...] = ()
+    export_states: dict[str, int] = field(default_factory=dict)
+    export_problems: list[TimeEntryRecord] = field(default_factory=list)
 
 
 def _options(company: CompanyView) -> ImportOptions:
@@ -284,12 +302,15 @@ def company_details(
     company = store.get_company(company_id)
     sessions = store.list_sync_sessions(company_id, limit=1)
     locks = login_locks(store, settings, company, now) if settings and now else ()
+    states, problems = store.export_summary(company_id)
     return CompanyDetails(
         company=company,
         options=_options(company),
         counts=store.company_counts(company_id),
         last_session=sessions.rows[0] if sessions.rows else None,
         login_locks=locks,
+        export_states=states,
+        export_problems=problems,
     )
 
 

@@ -15,7 +15,7 @@ import click
 
 from mappings import describe_options, options_to_dict
 
-from . import __version__, admin, cli_log, cli_ops, cli_sync, cli_user
+from . import __version__, admin, cli_log, cli_ops, cli_sync, cli_time, cli_user
 from .clitools import (
     BadInputError,
     check_instance_folder,
@@ -210,14 +210,23 @@ def company_password(ctx: click.Context, company_id: int) -> None:
 @company.command("token")
 @click.argument("company_id", type=int)
 @click.option("--label", default=None, help="What the token is for (shown in listings).")
+@click.option(
+    "--scope",
+    type=click.Choice(admin.API_SCOPES),
+    default="read",
+    show_default=True,
+    help="read; write: also create, edit and delete time; admin: also approve, unlock, map.",
+)
 @click.pass_context
 @_errors_as_one_line
-def company_token(ctx: click.Context, company_id: int, label: str | None) -> None:
+def company_token(ctx: click.Context, company_id: int, label: str | None, scope: str) -> None:
     """Create a REST API token for the company (shown once)."""
-    created = admin.create_api_token(_store(ctx), SystemClock(), company_id, label=label)
+    created = admin.create_api_token(
+        _store(ctx), SystemClock(), company_id, label=label, scope=scope
+    )
     click.echo(created.token)
     click.echo(
-        f"API token {created.view.id} for company {company_id}: it is shown only now and cannot "
+        f"API token {created.view.id} ({scope}) for company {company_id}: it is shown only now and cannot "
         "be shown again (only its hash is stored). Send it as `Authorization: Bearer <token>`.",
         err=True,
     )
@@ -368,6 +377,10 @@ main.add_command(cli_log.replay)
 company.add_command(cli_sync.company_resync)
 company.add_command(cli_sync.company_enable_request)
 main.add_command(cli_user.user)
+main.add_command(cli_time.time_group)
+company.add_command(cli_time.company_tokens)
+company.add_command(cli_time.company_revoke_token)
+company.add_command(cli_time.company_payroll_map)
 
 
 if __name__ == "__main__":  # python -m qbwc_server.cli

@@ -7,6 +7,8 @@
       ├─ UnknownTicketError(..., LookupError)      -> negative progress + getLastError text
       ├─ ConfigurationError(..., ValueError)       bad setting, URL or option given by an admin
       ├─ NotFoundError(..., LookupError)           no such company (CLI, API)
+      ├─ InvalidInputError(..., ValueError)        bad time entry / mapping input (.fields)
+      ├─ LockedError                               an exported entry refuses edits (unlock)
       └─ StoreError                                raised only by store/, wraps SQLAlchemyError
            └─ DatabaseUnavailableError             the database cannot be reached (or is locked)
 """
@@ -40,3 +42,15 @@ class StoreError(QbwcServerError):
 
 class DatabaseUnavailableError(StoreError):
     """The database could not be reached, timed out or stayed locked; trying later may work."""
+
+
+class InvalidInputError(QbwcServerError, ValueError):
+    """Input that cannot be stored; ``fields`` maps each bad field to why (API answers 422)."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        self.fields = dict(fields)
+        super().__init__("; ".join(f"{k}: {v}" for k, v in self.fields.items()))
+
+
+class LockedError(QbwcServerError):
+    """A time entry is exported (locked): unlock it before changing it (API answers 409)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -57,6 +58,18 @@ def company_report(details: CompanyDetails) -> dict[str, Any]:
             {"address": lock.address, "failures": lock.failures, "until": lock.until.isoformat()}
             for lock in details.login_locks
         ],
+        "time_export": {
+            "states": details.export_states,
+            "problems": [
+                {
+                    "id": e.id,
+                    "work_date": e.work_date.isoformat(),
+                    "export_state": e.export_state,
+                    "export_error": e.export_error,
+                }
+                for e in details.export_problems
+            ],
+        },
     }
 
 
@@ -86,6 +99,13 @@ def _disabled_line(c: CompanyView) -> str:
         f"{names} (not in this edition; asked again daily and when the product changes; "
         f"`qbtime company enable-request {c.id} NAME` asks at the next sync)"
     )
+
+
+def _time_export_lines(details: CompanyDetails, echo: Callable[[str], None]) -> None:
+    states = ", ".join(f"{k} {v}" for k, v in sorted(details.export_states.items()))
+    echo(f"time export:      {states or 'no time entries'}")
+    for e in details.export_problems:
+        echo(f"  entry {e.id} ({e.work_date.isoformat()}, {e.export_state}): {e.export_error}")
 
 
 def company_lines(details: CompanyDetails) -> list[str]:
@@ -130,6 +150,7 @@ def company_lines(details: CompanyDetails) -> list[str]:
         )
         if n.parts:
             echo("    " + ", ".join(f"{k} {v}" for k, v in n.parts.items()))
+    _time_export_lines(details, echo)
     s = details.last_session
     if s is None:
         echo("last sync session: none yet")

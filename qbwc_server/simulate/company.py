@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import qbxml
@@ -81,6 +81,10 @@ class CompanyFile:
         self._kind_of: dict[str, ListKind] = {}
         self._names: dict[tuple[str, str], str] = {}  # (namespace, folded name) -> ListID
         self.time_entries: dict[str, TimeTracking] = {}
+        # Company > Set Closing Date: adds and changes on or before it are refused (3171).
+        self.closing_date: date | None = None
+        # TxnIDs someone has open in QuickBooks: changes and deletions are refused (3175).
+        self.open_txn_ids: set[str] = set()
         self.deleted: list[qbxml.ListDeleted] = []
         self._list_seq = itertools.count(0x80000001)
         self._txn_seq = itertools.count(0x1A2)

@@ -2,7 +2,9 @@
 
 Refs must name an active record of the right list (else 3140); PayrollItemWageRef is allowed
 only for an employee who uses time data to create paychecks (3140), and such an employee needs
-one (3150); a Mod needs an existing TxnID (3120) and its current EditSequence (3200).
+one (3150); a Mod needs an existing TxnID (3120) and its current EditSequence (3200); a date
+on or before the company's closing date is refused (3171), as is changing or deleting an entry
+someone has open in QuickBooks (3175).
 """
 
 from __future__ import annotations
@@ -45,6 +47,12 @@ _INVALID_REF = (
 )
 _NO_SUCH_RECORD = "Invalid argument.  The specified record does not exist in the list."
 _NOT_FOUND = 'Object "{}" specified in the request cannot be found.'
+_CLOSED = "The transaction date is on or before the closing date of the company file."
+_IN_USE = 'The object "{}" is in use by another QuickBooks user or window.'
+
+
+def _closed(company: CompanyFile, txn_date: Any) -> bool:
+    return company.closing_date is not None and txn_date <= company.closing_date
 
 
 class _Refused(Exception):
@@ -121,6 +129,8 @@ def answer_time_add(company: CompanyFile, spec: qbxml.TimeTrackingAdd) -> Respon
     except _Refused as exc:
         return status_response(spec, exc.code, exc.message)
     now = company.now()
+    if _closed(company, fields["txn_date"] or now.date()):
+        return status_response(spec, 3171, _CLOSED)
     entry = TimeTracking(
         txn_id=company.new_txn_id(),
         time_created=now,
@@ -139,6 +149,8 @@ def answer_time_mod(company: CompanyFile, spec: qbxml.TimeTrackingMod) -> Respon
     entry = company.time_entries.get(spec.txn_id)
     if entry is None:
         return status_response(spec, 3120, _NOT_FOUND.format(spec.txn_id))
+    if spec.txn_id in company.open_txn_ids:
+        return status_response(spec, 3175, _IN_USE.format(spec.txn_id))
     if spec.edit_sequence != entry.edit_sequence:
         return status_response(
             spec, 3200, f'The provided edit sequence "{spec.edit_sequence}" is out-of-date. '
@@ -151,6 +163,8 @@ def answer_time_mod(company: CompanyFile, spec: qbxml.TimeTrackingMod) -> Respon
         fields = _resolve(company, wanted)
     except _Refused as exc:
         return status_response(spec, exc.code, exc.message)
+    if _closed(company, entry.txn_date) or _closed(company, fields["txn_date"]):
+        return status_response(spec, 3171, _CLOSED)
     updated = dataclasses.replace(
         entry, **fields, **company.bump(entry.edit_sequence, entry.time_modified)
     )
@@ -207,6 +221,10 @@ def answer_txn_del(company: CompanyFile, spec: qbxml.TxnDel) -> Response:
     """Delete a time entry (the only transaction type the company file holds)."""
     if spec.txn_del_type != "TimeTracking" or spec.txn_id not in company.time_entries:
         return status_response(spec, 3120, _NOT_FOUND.format(spec.txn_id))
+    if spec.txn_id in company.open_txn_ids:
+        return status_response(spec, 3175, _IN_USE.format(spec.txn_id))
+    if _closed(company, company.time_entries[spec.txn_id].txn_date):
+        return status_response(spec, 3171, _CLOSED)
     del company.time_entries[spec.txn_id]
     result = qbxml.TxnDelResult(
         txn_del_type=spec.txn_del_type, txn_id=spec.txn_id, time_deleted=company.now()

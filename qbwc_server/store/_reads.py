@@ -163,6 +163,7 @@ def _token(row: ApiToken) -> ApiTokenView:
         label=row.label,
         created_at=row.created_at,
         last_used_at=row.last_used_at,
+        scope=row.scope,
     )
 
 
@@ -293,7 +294,13 @@ class ReadsMixin(StoreBase):
 
     # API tokens ------------------------------------------------------------------------------
     def create_api_token(
-        self, *, company_id: int, token_hash: str, label: str | None, now: datetime
+        self,
+        *,
+        company_id: int,
+        token_hash: str,
+        label: str | None,
+        now: datetime,
+        scope: str = "read",
     ) -> ApiTokenView:
         """Store a new token's hash for a company.
 
@@ -303,7 +310,11 @@ class ReadsMixin(StoreBase):
             if s.get(Company, company_id) is None:
                 raise NotFoundError(f"no company with id {company_id}")
             row = ApiToken(
-                company_id=company_id, token_hash=token_hash, label=label, created_at=now
+                company_id=company_id,
+                token_hash=token_hash,
+                label=label,
+                created_at=now,
+                scope=scope,
             )
             s.add(row)
             s.flush()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, or_, select, true, update
+from sqlalchemy import and_, func, select, true, update
 from sqlalchemy.orm import Session
 
 from ..errors import ConfigurationError, NotFoundError
@@ -367,7 +367,7 @@ class UsersMixin(StoreBase):
             )
             return [convert(r) for r in rows]
 
-    def list_time_entries(
+    def time_entries_page(
         self,
         company_id: int,
         *,
@@ -439,30 +439,18 @@ class UsersMixin(StoreBase):
         team_member_ids: tuple[int, ...] = (),
         now: datetime,
     ) -> int:
-        """Approve submitted (or draft) entries, or unapprove approved ones not yet exported.
+        """The admin pages' approval: the time export's own rule (``TimeMixin.set_approval``).
 
-        Exported (locked) entries are never changed here: unlock them first.
         :returns: how many entries changed.
         """
-        conditions = [
-            TimeEntry.company_id == company_id,
-            TimeEntry.locked.is_(False),
-            *self._entry_filters(date_from, date_to, team_member_ids),
-        ]
-        if approve:
-            conditions.append(TimeEntry.state.in_(("draft", "submitted")))
-            values: dict[str, Any] = {"state": "approved", "updated_at": now}
-        else:
-            conditions.append(
-                and_(
-                    TimeEntry.state == "approved",
-                    or_(TimeEntry.export_state.in_(("pending", "error"))),
-                )
-            )
-            values = {"state": "submitted", "updated_at": now}
-        with self._tx() as s:
-            result = s.execute(update(TimeEntry).where(*conditions).values(**values))
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return self.set_approval(  # type: ignore[attr-defined, no-any-return]
+            company_id,
+            date_from=date_from,
+            date_to=date_to,
+            member_ids=team_member_ids or None,
+            approve=approve,
+            now=now,
+        )
 
     def unlock_time_entry(
         self, company_id: int, entry_id: int, *, not_before: date, now: datetime
@@ -480,7 +468,7 @@ class UsersMixin(StoreBase):
                     TimeEntry.locked.is_(True),
                     TimeEntry.work_date >= not_before,
                 )
-                .values(locked=False, updated_at=now)
+                .values(locked=False, state="submitted", updated_at=now)
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 

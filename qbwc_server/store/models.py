@@ -239,6 +239,7 @@ class ApiToken(Base):
     label: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    scope: Mapped[str] = mapped_column(String(10), default="read")  # read | write | admin (0005)
 
 
 # Text columns are sized for what QuickBooks allows (qbxml160.xsd maxLength: ListID 36,
@@ -372,8 +373,24 @@ class TimeEntry(Base):
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # 0005 (issue 13): idempotent POSTs, start/end entry, soft delete until QuickBooks has
+    # deleted it, an edit counter and what is in flight to QuickBooks (exactly-once export).
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    start_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    end_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    in_flight: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    exported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
-    __table_args__ = (Index("ix_time_entry_company_state", "company_id", "state"),)
+    __table_args__ = (
+        Index("ix_time_entry_company_state", "company_id", "state"),
+        Index("ix_time_entry_company_export_state", "company_id", "export_state"),
+        Index("ix_time_entry_company_date", "company_id", "work_date"),
+        UniqueConstraint("company_id", "external_id"),
+    )
 
 
 class SyncExchange(Base):
@@ -435,3 +452,31 @@ class CompanySetup(Base):
     password_shown_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     qwc_downloaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     checklist_done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class PayrollMapping(Base):
+    """Which payroll wage item a team member's hours of one hour type go to (issue 13)."""
+
+    __tablename__ = "payroll_mapping"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
+    team_member_id: Mapped[int] = mapped_column(ForeignKey("team_member.id"))
+    hour_type: Mapped[str] = mapped_column(String(40))
+    payroll_item_id: Mapped[int] = mapped_column(ForeignKey("payroll_item.id"))
+    forced: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (UniqueConstraint("company_id", "team_member_id", "hour_type"),)
+
+
+class PayrollDefault(Base):
+    """The company's payroll wage item for an hour type when a member has no mapping of it."""
+
+    __tablename__ = "payroll_default"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
+    hour_type: Mapped[str] = mapped_column(String(40))
+    payroll_item_id: Mapped[int] = mapped_column(ForeignKey("payroll_item.id"))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (UniqueConstraint("company_id", "hour_type"),)

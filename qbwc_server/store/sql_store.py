@@ -19,6 +19,8 @@ from ._lists import ListsMixin
 from ._log import LogMixin
 from ._queue import QueueMixin
 from ._reads import ReadsMixin
+from ._time import TimeMixin
+from ._time_export import TimeExportMixin
 from ._users import UsersMixin
 from .models import Company, Firm, Installation, LoginFailure, SyncSession
 from .views import CompanyView, InstallationView, NewWorkItem, SessionView
@@ -118,7 +120,9 @@ def _session_view(row: SyncSession) -> SessionView:
     )
 
 
-class SqlStore(ListsMixin, QueueMixin, ReadsMixin, LogMixin, UsersMixin, StoreBase):
+class SqlStore(
+    ListsMixin, QueueMixin, ReadsMixin, LogMixin, UsersMixin, TimeMixin, TimeExportMixin, StoreBase
+):
     """The store on a SQLAlchemy engine (SQLite or PostgreSQL).
 
     Companies, sessions and logins are here; lists, the work queue and the API's reads live in

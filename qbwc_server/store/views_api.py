@@ -31,6 +31,7 @@ class ApiTokenView:
     label: str | None
     created_at: datetime
     last_used_at: datetime | None
+    scope: str = "read"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,7 +19,7 @@ from mappings import (
     plan_first_sync_removals,
 )
 
-from . import messages, planner
+from . import export, messages, planner
 from .hcp import FALLBACK_VERSION, HostFacts, binding_problem, read_hcp
 from .importer import Answer, ResponseImporter
 from .outcomes import DONE, FAILED, Outcome, Problem, decide, decide_hresult, percent
@@ -58,11 +58,13 @@ class SyncEngine:
         self, company: CompanyView, now: datetime
     ) -> tuple[str | None, dict[str, object], list[NewWorkItem]]:
         """Whether the company is due, and the session's state and work items if so."""
+        time_waiting = export.waiting(self.store, company, company_options(company), now)
         reason = planner.due_reason(
             company,
             now=now,
             every=timedelta(minutes=self.settings.run_every_n_minutes),
             unfinished=self.store.has_unfinished_items(company.id),
+            time_waiting=time_waiting,
         )
         if reason is None:
             return None, {}, []
@@ -80,7 +82,9 @@ class SyncEngine:
             now=now,
             every=timedelta(days=self.settings.sweep_days),
         )
-        plan = planner.plan_session(kinds, disabled=company.disabled_requests, sweep=sweep)
+        plan = planner.plan_session(
+            kinds, disabled=company.disabled_requests, sweep=sweep, export_time=time_waiting
+        )
         return reason, {"reason": reason, "sweep": sweep}, plan
 
     # sendRequestXML ----------------------------------------------------------------------------
@@ -159,6 +163,22 @@ class SyncEngine:
         state = self.store.get_sync_state(session.company_id)
         product = session.state_data.get("product")
         while (item := self.store.claim_next_item(session.id, now)) is not None:
+            if item.kind in planner.EXPORT_KINDS:
+                company = self.store.get_company(session.company_id)
+                xml = export.next_request(
+                    self.store,
+                    self.settings,
+                    session,
+                    item,
+                    options=company_options(company),
+                    version=version,
+                    now=now,
+                )
+                if xml is None:  # nothing (left) to export: the session may be complete now
+                    self._progress(session, now)
+                    continue
+                self.store.update_session(session.id, last_seen_at=now)
+                return xml
             base_kind = item.kind.removeprefix(planner.SWEEP_PREFIX)
             if base_kind in company.disabled_requests and not planner.recheck_due(
                 state.disabled.get(base_kind),
@@ -231,6 +251,27 @@ class SyncEngine:
         state = self.store.get_sync_state(company.id)
         items = self.store.session_items(session.id)
         sent = {i.request_id: i for i in items if i.state == "sent" and i.request_id}
+        exporting = next((i for i in sent.values() if i.kind in planner.EXPORT_KINDS), None)
+        if exporting is not None:
+            step = export.take_response(
+                self.store,
+                session,
+                exporting,
+                response,
+                max_bytes=self.settings.max_body_bytes,
+                now=now,
+            )
+            counts = dict(session.counts)
+            for key, n in step.counts.items():
+                counts[key] = counts.get(key, 0) + n
+            return self._progress(
+                session,
+                now,
+                counts=counts,
+                errors=session.errors + step.errors,
+                consecutive_hresults=0,
+                bytes_received=len(response.encode("utf-8")),
+            )
         importer = ResponseImporter(
             store=self.store,
             company_id=company.id,
@@ -344,7 +385,9 @@ class SyncEngine:
         info = qbxml.describe_hresult(hresult)
         errors = session.errors
         for item in self.store.session_items(session.id):
-            if item.state == "sent":
+            if item.state == "sent" and item.kind in planner.EXPORT_KINDS:
+                errors += self._apply(session, item, export.decide_hresult(item, info), now)
+            elif item.state == "sent":
                 errors += self._apply(session, item, decide_hresult(item, info, message), now)
         text = messages.HRESULT_ERROR.format(hresult=info.hresult, cause=info.cause, fix=info.fix)
         progress = self._progress(

@@ -17,6 +17,9 @@ from ..store.views import CompanyView, NewWorkItem
 DELETED = "deleted"
 # An ID sweep of a list is a work item of kind "sweep:<list kind>" (section 7 of docs/sync.md).
 SWEEP_PREFIX = "sweep:"
+# Time export (sync/export.py): after every list import, so its references are fresh.
+EXPORT = "export_time"
+EXPORT_KINDS = frozenset({EXPORT})
 # Slack so a Web Connector polling every N minutes is not refused for being a few seconds early.
 POLL_SLACK = timedelta(minutes=1)
 # A request disabled as "not in this edition" is asked again after this long.
@@ -90,15 +93,25 @@ JOBS_BY_KIND = {job.kind: job for job in LIST_JOBS}
 
 
 def due_reason(
-    company: CompanyView, *, now: datetime, every: timedelta, unfinished: bool
+    company: CompanyView,
+    *,
+    now: datetime,
+    every: timedelta,
+    unfinished: bool,
+    time_waiting: bool = False,
 ) -> str | None:
-    """Why the company should sync now, or None when it has nothing to do."""
+    """Why the company should sync now, or None when it has nothing to do.
+
+    :param time_waiting: approved time (or an unresolved in-flight entry) waits for export.
+    """
     if company.first_sync_at is None:
         return "first sync"
     if company.sync_requested_at is not None:
         return "sync requested"
     if unfinished:
         return "unfinished work"
+    if time_waiting:
+        return "approved time waiting"
     if company.last_success_at is None or now - company.last_success_at >= every - POLL_SLACK:
         return "scheduled"
     return None
@@ -132,10 +145,15 @@ def wanted_lists(
 
 
 def plan_session(
-    kinds: list[str], *, disabled: tuple[str, ...] = (), sweep: bool = False
+    kinds: list[str],
+    *,
+    disabled: tuple[str, ...] = (),
+    sweep: bool = False,
+    export_time: bool = False,
 ) -> list[NewWorkItem]:
     """The session's work items: each list, one ListDeletedQuery for the types not disabled,
-    then (``sweep``) an ID sweep of each list."""
+    then (``sweep``) an ID sweep of each list, then the time export when the company exports
+    approved time (last, so its references are fresh)."""
     items = [NewWorkItem(kind=k, position=10 * (n + 1)) for n, k in enumerate(kinds)]
     types = sorted({JOBS_BY_KIND[k].del_type for k in kinds if k not in disabled})
     position = 10 * (len(kinds) + 1)
@@ -146,6 +164,8 @@ def plan_session(
             NewWorkItem(kind=SWEEP_PREFIX + k, position=position + 10 * (n + 1))
             for n, k in enumerate(kinds)
         )
+    if export_time:
+        items.append(NewWorkItem(kind=EXPORT, position=position + 10 * (len(kinds) + 1)))
     return items
 
 

@@ -1,6 +1,7 @@
-"""The read-only REST API at ``/api/v1`` (docs/api.md, docs/openapi.json). Must not import spyne.
+"""The REST API at ``/api/v1`` (docs/api.md, docs/openapi.json). Must not import spyne.
 
-JSON only, bearer tokens limited to one company, keyset pagination. The store is reached through
+JSON only, bearer tokens limited to one company with a scope (read < write < admin), keyset
+pagination. Time entries and payroll mapping live in ``api_time.py`` and ``api_mapping.py``. The store is reached through
 :func:`_services`, the module's one use of ``current_app``.
 """
 
@@ -31,6 +32,7 @@ SESSION_ERRORS_LIMIT = 1000
 REALM = "qbtime"
 _CURSOR_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _MAX_ID = 2**63 - 1
+SCOPES = ("read", "write", "admin")  # each includes the ones before it
 
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 
@@ -80,11 +82,11 @@ def _not_found() -> NoReturn:
     raise ApiError(404, "not_found", "No such company or record.")
 
 
-def _authorize(company_id: int) -> None:
-    """Check the bearer token; it must belong to ``company_id``.
+def _authorize(company_id: int, scope: str = "read") -> None:
+    """Check the bearer token; it must belong to ``company_id`` and have ``scope`` (or more).
 
     A token of another company gets the same 404 as an unknown company, so a client cannot
-    learn which companies exist.
+    learn which companies exist; a token short of the scope gets 403.
     """
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
@@ -97,6 +99,14 @@ def _authorize(company_id: int) -> None:
         _unauthorized("The API token is not valid.", invalid=True)
     if found.company_id != company_id:
         _not_found()
+    have = SCOPES.index(found.scope) if found.scope in SCOPES else 0
+    if have < SCOPES.index(scope):
+        raise ApiError(
+            403,
+            "forbidden",
+            f"This API token has the {SCOPES[have]} scope; this request needs {scope}. Create "
+            f"a token with `qbtime company token {company_id} --scope {scope}`.",
+        )
 
 
 def _limit() -> int:
@@ -222,6 +232,12 @@ def _http_error(exc: HTTPException) -> Response | HTTPException:
     headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
     message = {
         404: "No such endpoint; see docs/api.md.",
-        405: "This endpoint only answers GET.",
+        405: f"This endpoint does not answer {request.method}; see docs/api.md.",
     }.get(status, exc.description or exc.name)
     return _error_response(status, code, message, headers)
+
+
+# Routes of the other API modules are added to ``bp`` when they are imported (here, so that
+# registering ``bp`` registers them too).
+from . import api_mapping as api_mapping  # noqa: E402
+from . import api_time as api_time  # noqa: E402

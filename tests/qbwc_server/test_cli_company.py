@@ -40,6 +40,7 @@ SHOW_KEYS = {
     "counts",
     "last_session",
     "login_locks",
+    "time_export",
 }
 DEFAULT_OPTIONS = {
     "archive_existing_users": False,

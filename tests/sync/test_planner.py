@@ -235,3 +235,21 @@ def test_needs_delete_confirmation(
     """Only a first sync that would remove local customers waits for an admin's `delete`."""
     company = make_company(**changes)
     assert needs_delete_confirmation(company, options, local_customers=local) is needed
+
+
+def test_point_approved_time_waiting_is_a_due_reason() -> None:
+    """Approved time (or an unresolved in-flight entry) makes a synced company due."""
+    done = make_company(first_sync_at=NOW, last_success_at=NOW)
+    every = timedelta(minutes=60)
+    assert planner.due_reason(done, now=NOW, every=every, unfinished=False) is None
+    waiting = planner.due_reason(done, now=NOW, every=every, unfinished=False, time_waiting=True)
+    assert waiting == "approved time waiting"
+
+
+def test_point_export_is_planned_after_the_lists_and_deletions() -> None:
+    """The export item comes last, so its references are fresh; none without time waiting."""
+    items = planner.plan_session(["employees", "customers"], export_time=True)
+    assert [i.kind for i in items] == ["employees", "customers", "deleted", planner.EXPORT]
+    assert items[-1].position > items[-2].position
+    assert planner.EXPORT not in [i.kind for i in planner.plan_session(["employees"])]
+    assert planner.offered_in(planner.EXPORT, "CA")

@@ -44,7 +44,7 @@ def time_entries(company_id: int) -> str:
         "state": args.get("state") if args.get("state") in STATES else None,
         "export_state": args.get("export") if args.get("export") in EXPORT_STATES else None,
     }
-    rows = store.list_time_entries(company_id, limit=ENTRIES_SHOWN, **filters)
+    rows = store.time_entries_page(company_id, limit=ENTRIES_SHOWN, **filters)
     people = store.list_tree(company_id, "team_members")
     return render_template(
         "admin/time.html",
