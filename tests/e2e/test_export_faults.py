@@ -97,7 +97,10 @@ def _one_run(world, rng: random.Random, run: int, restarts: Restartable) -> None
     )
     for _ in range(rng.randint(1, 3)):
         world.sync(faults=_faults(rng))
-        flying = [r for r in world.entries() if r["export_state"] == "in_flight"]
+        # (a deleted entry cannot be edited: the store answers "no such entry", as the API does)
+        flying = [
+            r for r in world.entries() if r["export_state"] == "in_flight" and not r["deleted"]
+        ]
         if flying and rng.random() < 0.4:  # edited while in flight: must go out as a Mod later
             change = parse_entry_input({"notes": f"edited in flight {run}"}, partial=True)
             world.harness.store.update_time_entry(
