@@ -23,6 +23,7 @@ from typing import IO, Any
 from xml.sax.saxutils import escape, unescape
 
 from .logsafe import shown
+from .xmlchars import UTF8_NAMES, ForbiddenCharFilter, strip_forbidden
 
 log = logging.getLogger(__name__)
 
@@ -199,11 +200,16 @@ class SoapGuard:
         if problem is not None:
             log.warning("SOAP body refused before parsing: %s", problem)
             return _fault(start_response, "400 Bad Request", "Client", problem)
+        utf8 = _encoding(first[:HEAD_BYTES])[0] in UTF8_NAMES
         if len(first) <= self.large_body_bytes:
+            if utf8:
+                first = strip_forbidden(first)
             return self._forward(environ, start_response, io.BytesIO(first), len(first))
         operation, ticket = peek_call(head)
         if operation in TICKET_CALLS and ticket and self._live(ticket):
-            return self._forward_large(environ, start_response, first, stream, remaining)
+            return self._forward_large(
+                environ, start_response, first, stream, remaining, clean=utf8
+            )
         if operation in TICKET_CALLS:
             log.warning(
                 "SOAP %s of %s bytes for ticket %s, which names no live session: answered "
@@ -250,6 +256,8 @@ class SoapGuard:
         first: bytes,
         stream: Any,
         remaining: int,
+        *,
+        clean: bool,
     ) -> Iterable[bytes]:
         if not self._large.acquire(timeout=LARGE_BODY_WAIT_SECONDS):
             log.warning("large SOAP body refused: other large bodies are being read")
@@ -260,17 +268,20 @@ class SoapGuard:
                 "The server is reading other large answers; the Web Connector can retry.",
             )
         try:
+            chars = ForbiddenCharFilter() if clean else None
             with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
-                spool.write(first)
-                size = len(first)
-                while remaining > 0:
-                    chunk, remaining = _read(stream, READ_CHUNK, remaining)
-                    if not chunk:
-                        break
-                    spool.write(chunk)
-                    size += len(chunk)
-                    if size > self.max_body_bytes:
+                chunk, read = first, len(first)
+                while chunk:
+                    spool.write(chars.feed(chunk) if chars else chunk)
+                    if read > self.max_body_bytes:
                         return self._too_large(start_response)
+                    if remaining <= 0:
+                        break
+                    chunk, remaining = _read(stream, READ_CHUNK, remaining)
+                    read += len(chunk)
+                if chars:
+                    spool.write(chars.close())
+                size = spool.tell()
                 spool.seek(0)
                 # spyne reads the body and runs the call inside app(); the answer is built by then
                 return list(self._forward(environ, start_response, spool, size))  # type: ignore[arg-type]

@@ -65,7 +65,12 @@ class ExportWorld:
 
 
 def build_world(harness: Any, **options: str) -> ExportWorld:
-    """The sample company, synced once, with the payroll defaults mapped."""
+    """The sample company, synced once, with the payroll defaults mapped.
+
+    Export starts off for a new company (its admin ticks it when the company is ready): this one
+    is ready, so it is on unless the test says otherwise.
+    """
+    options.setdefault("export_time", "yes")
     created = harness.add_company(**options)
     qb = harness.quickbooks()
     first = harness.sync(created, qb)

@@ -176,12 +176,6 @@ def test_point3_long_values_and_odd_characters_are_stored_or_isolated(any_harnes
     assert harness.snapshot(cid) == expected_default(company)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="soap side (helper h10): a raw control character inside receiveResponseXML's "
-    "response makes the SOAP envelope ill-formed and spyne answers HTTP 500 before the "
-    "importer (which removes such characters) sees it",
-)
 def test_point3_raw_control_character_in_a_response_does_not_break_the_envelope(harness) -> None:
     """A raw U+000C in QuickBooks' answer (as the Web Connector forwards it) still imports."""
     qb = harness.quickbooks()
