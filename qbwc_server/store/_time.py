@@ -362,7 +362,9 @@ class TimeMixin(StoreBase):
                 _members_in(s, company_id, member_ids)
             query = _range_query(company_id, date_from, date_to, member_ids)
             if approve:
-                query = query.where(TimeEntry.state.in_(("draft", "submitted")))
+                query = query.where(
+                    TimeEntry.state.in_(("draft", "submitted")), TimeEntry.locked.is_(False)
+                )
             else:
                 query = query.where(
                     TimeEntry.state == "approved",

@@ -126,4 +126,5 @@ def test_point4_unlock_within_90_days(signed_in, world: World, seed) -> None:
     refused = c.post(f"/companies/{world.a1}/time/{old}/unlock")
     assert "older than 90 days" in c.get(refused.headers["Location"]).get_data(as_text=True)
     states = _states(world)
-    assert states[recent] == ("approved", False) and states[old] == ("approved", True)
+    # unlocked entries go back to submitted until approved again (docs/export.md)
+    assert states[recent] == ("submitted", False) and states[old] == ("approved", True)
