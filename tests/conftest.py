@@ -15,12 +15,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from qbwc_server import admin
 from qbwc_server.app import create_app
 from qbwc_server.settings import Settings
 from qbwc_server.store import SqlStore, make_engine, upgrade_schema
 from qbwc_server.testing import CountingTicketSource, FixedClock, serve_in_thread
+
+# Property tests check behaviour, not speed (speed lives in bench/): on a loaded 2-core machine
+# hypothesis' default 200 ms deadline and its too-slow health check fail tests that are right.
+settings.register_profile("qbtime", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("qbtime")
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference"
