@@ -19,6 +19,7 @@ from mappings.time import EntryInput, check_hour_type
 
 from ..errors import InvalidInputError, LockedError, NotFoundError, StoreError
 from ._base import StoreBase
+from ._reads import _token
 from .models import (
     ApiToken,
     Customer,
@@ -90,17 +91,6 @@ def time_entry_record(row: TimeEntry) -> TimeEntryRecord:
         deleted=row.deleted,
         created_at=row.created_at,
         updated_at=row.updated_at,
-    )
-
-
-def _token(row: ApiToken) -> ApiTokenView:
-    return ApiTokenView(
-        id=row.id,
-        company_id=row.company_id,
-        label=row.label,
-        created_at=row.created_at,
-        last_used_at=row.last_used_at,
-        scope=row.scope,
     )
 
 
