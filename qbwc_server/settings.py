@@ -43,6 +43,14 @@ class Settings:
     max_large_bodies: int = 2
     record_exchanges: bool = True
     sweep_days: int = 7
+    # outgoing mail (invitations, notices); with no smtp_host the pages show links to copy
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: int = 20
 
     @property
     def effective_database_url(self) -> str:
