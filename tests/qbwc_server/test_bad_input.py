@@ -3,8 +3,6 @@ large valid bodies (QuickBooks answers of tens of MB) go through."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import func, select
 
@@ -60,11 +58,9 @@ def _row_counts(store) -> tuple[int, int, int]:
 
 @pytest.mark.parametrize("name", sorted(BAD_BODIES))
 def test_bad_body_is_refused_cleanly(name: str, live_url: str, sqlite_store) -> None:
-    """A malformed, non-SOAP or hostile body gets a fault or 4xx quickly and writes nothing."""
+    """A malformed, non-SOAP or hostile body gets a fault or 4xx and writes nothing."""
     before = _row_counts(sqlite_store)
-    started = time.monotonic()
     response = post_envelope(f"{live_url}/qbwc", BAD_BODIES[name], "authenticate")
-    assert time.monotonic() - started < 10
     assert response.status_code in (400, 404, 405, 413), response.content[:300]
     assert b"Fault" in response.content and b"Traceback" not in response.content
     assert b"root:" not in response.content
@@ -106,11 +102,9 @@ def test_fifty_megabyte_response_goes_through(live_url: str, companies, sqlite_s
     assert rs == "PayrollItemWageQueryRs"
     assert len(response) > 50 * 1024 * 1024
     body = envelope("receiveResponseXML", ticket=ticket, response=response, hresult="", message="")
-    started = time.monotonic()
     answer = post_envelope(f"{live_url}/qbwc", body, "receiveResponseXML", timeout=120)
     assert answer.status_code == 200, answer.text[:500]
     assert b"<tns:receiveResponseXMLResult>20</tns:receiveResponseXMLResult>" in answer.content
-    assert time.monotonic() - started < 60
     counts = sqlite_store.list_sessions(created.company.id)[0].counts
     assert counts == {"payroll_items": 1, "received": 1}
 
@@ -254,7 +248,6 @@ def test_point5_large_body_with_unknown_ticket_is_not_parsed(live_url: str, sqli
     held in memory: the server spends a bounded couple of MB on it."""
     body = _big_receive("00000000-0000-4000-8000-000000000999", 60 * 1024 * 1024)
     before = _row_counts(sqlite_store)
-    started = time.monotonic()
     response, peak = _peak_python_memory(
         lambda: post_envelope(f"{live_url}/qbwc", body, "receiveResponseXML")
     )
@@ -262,7 +255,6 @@ def test_point5_large_body_with_unknown_ticket_is_not_parsed(live_url: str, sqli
     assert b"<tns:receiveResponseXMLResult>-1</tns:receiveResponseXMLResult>" in response.content
     print(f"\nunknown ticket, 60 MB body: peak Python memory {peak / 2**20:.1f} MB")
     assert peak < 8 * 2**20
-    assert time.monotonic() - started < 30
     assert _row_counts(sqlite_store) == before
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 
@@ -41,13 +40,12 @@ CASES = {
 @pytest.mark.parametrize("kind", ["bytes", "file"])
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_hostile_or_broken_input_raises_syntax_error_fast(name, kind):
-    """Every hostile or broken document raises QbxmlSyntaxError within a fraction of a second."""
+    """Every hostile or broken document raises QbxmlSyntaxError (a hang is caught by
+    the test timeout; speed lives in bench/)."""
     data = CASES[name]
     source = data if kind == "bytes" else io.BytesIO(data)
-    start = time.perf_counter()
     with pytest.raises(q.QbxmlSyntaxError) as info:
         q.parse_msgs_rs(source)
-    assert time.perf_counter() - start < 0.5
     assert info.value.__cause__ is None or not isinstance(info.value.__cause__, q.QbxmlError)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 import pytest
@@ -13,14 +12,11 @@ from qbwc_server.simulate import generate_company, generate_company_data, load_s
 
 
 def test_qbtime_demo_exits_0_and_prints_the_summary(tmp_path) -> None:
-    """`qbtime demo` finishes a sync against the sample company well within 30 seconds."""
-    started = time.perf_counter()
+    """`qbtime demo` finishes a sync against the sample company (its speed: bench/)."""
     result = CliRunner().invoke(main, ["--home", str(tmp_path), "demo"])
-    took = time.perf_counter() - started
     assert result.exit_code == 0, result.output
     assert "closeConnection said:" in result.output and "outcome: finished" in result.output
     assert "Evergreen Builders" in result.output
-    assert took < 15
 
 
 def test_sample_company_is_a_realistic_small_business(qb_clock) -> None:
@@ -62,15 +58,13 @@ def test_generator_is_deterministic_and_sized(qb_clock) -> None:
 
 @pytest.mark.parametrize("customers", [2000])
 def test_large_company_pages_quickly(qb_clock, customers: int) -> None:
-    """A company with thousands of customers/jobs builds and pages fast enough for benchmarks."""
+    """A company with thousands of customers/jobs builds and pages by iterator (speed: bench/)."""
     import qbxml
     from qbwc_server.simulate import FakeQuickBooks
 
-    started = time.perf_counter()
     qb = FakeQuickBooks(generate_company(customers=customers, jobs_per_customer=2, clock=qb_clock))
     request = qbxml.build_msgs_rq(
         [qbxml.CustomerQuery(request_id="1", iterator="Start", max_returned=500)], "13.0"
     )
     status = qbxml.parse_msgs_rs(qb.process(request).encode())[0].status
     assert status.ret_count == 500 and status.iterator_remaining_count > 5000
-    assert time.perf_counter() - started < 10
