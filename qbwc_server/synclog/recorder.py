@@ -23,6 +23,7 @@ from ..sync.service import AuthAnswer, QbwcService
 
 if TYPE_CHECKING:
     from ..store import CompanyView
+    from ..store._queue import SyncStateView
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,12 @@ def mask_ticket(ticket: object) -> str:
     return text[:TICKET_SHOWN] + "..." if len(text) > TICKET_SHOWN else text
 
 
-def start_state(company: CompanyView, watermarks: dict[str, str]) -> dict[str, object]:
-    """What a session starts from: the company's options and binding, and the list watermarks.
+def start_state(
+    company: CompanyView, watermarks: dict[str, str], sync_state: SyncStateView | None = None
+) -> dict[str, object]:
+    """What a session starts from: the company's options and binding, the list watermarks and
+    the engine's state (the UTC offset QuickBooks writes, on which the watermark ceiling
+    depends, docs/sync.md; the last ID sweep; requests switched off for a while).
 
     Offline replay seeds a fresh store with it, so an incremental sync replays alone.
     """
@@ -87,6 +92,14 @@ def start_state(company: CompanyView, watermarks: dict[str, str]) -> dict[str, o
         "qb_country": company.qb_country,
         "qbxml_version": company.qbxml_version,
         "watermarks": dict(watermarks),
+        "sync_state": None
+        if sync_state is None
+        else {
+            "utc_offset_minutes": sync_state.utc_offset_minutes,
+            "disabled": dict(sync_state.disabled),
+            "last_sweep_at": iso(sync_state.last_sweep_at),
+            "sweep_requested": sync_state.sweep_requested,
+        },
     }
 
 
@@ -164,7 +177,9 @@ class RecordingService(QbwcService):
         company = self.store.find_company_by_username(username.strip())
         if company is None:
             return None
-        return start_state(company, self.store.get_watermarks(company.id))
+        return start_state(
+            company, self.store.get_watermarks(company.id), self.store.get_sync_state(company.id)
+        )
 
     def _store(
         self,

@@ -219,6 +219,16 @@ def _prepare_company(
     store.update_company(created.company.id, **changes)
     for kind, value in dict(start.get("watermarks") or {}).items():  # type: ignore[call-overload]
         store.set_watermark(created.company.id, str(kind), str(value), clock.now())
+    state = start.get("sync_state")
+    if isinstance(state, dict):  # (logs from before it was recorded: learnt on the way)
+        store.update_sync_state(
+            created.company.id,
+            clock.now(),
+            utc_offset_minutes=state.get("utc_offset_minutes"),
+            disabled=dict(state.get("disabled") or {}),
+            last_sweep_at=_when(state.get("last_sweep_at")),
+            sweep_requested=bool(state.get("sweep_requested")),
+        )
     return created, True
 
 
