@@ -3,6 +3,7 @@ the reference data beside the repo, and hygiene checks (no ERROR logs unless a t
 
 from __future__ import annotations
 
+import atexit
 import glob
 import logging
 import os
@@ -143,7 +144,31 @@ def make_settings(tmp_path: Path, database_url: str, **changes: object) -> Setti
     return Settings(home=tmp_path, database_url=database_url, **changes)  # type: ignore[arg-type]
 
 
+_SCHEMA_TEMPLATE: list[Path] = []  # this test process's migrated, empty SQLite file
+
+
+def _sqlite_schema_template() -> Path:
+    """An SQLite file migrated to head once per test process (Alembic's batch migrations cost
+    about a second per store, several with coverage on); new SQLite stores start as its copy.
+    The migrations themselves are tested on their own (tests/store/test_migrations*.py)."""
+    if not _SCHEMA_TEMPLATE:
+        folder = Path(tempfile.mkdtemp(prefix="qbtime-schema-"))
+        path = folder / "schema.sqlite3"
+        engine = make_engine(f"sqlite:///{path}")
+        upgrade_schema(engine)
+        engine.dispose()
+        atexit.register(shutil.rmtree, folder, True)
+        _SCHEMA_TEMPLATE.append(path)
+    return _SCHEMA_TEMPLATE[0]
+
+
 def make_store(url: str, clock: FixedClock) -> SqlStore:
+    """A migrated store with an installation row (a new SQLite file is a copy of the template;
+    ``upgrade_schema`` still runs and finds it at head)."""
+    if url.startswith("sqlite:///"):
+        target = Path(url.removeprefix("sqlite:///"))
+        if not target.exists():
+            shutil.copyfile(_sqlite_schema_template(), target)
     engine = make_engine(url)
     upgrade_schema(engine)
     store = SqlStore(engine)
