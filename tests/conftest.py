@@ -89,7 +89,7 @@ def postgres_server() -> Iterator[str]:
     port = _free_port()
     run = lambda *args: subprocess.run([*prefix, *map(str, args)], check=True, capture_output=True)  # noqa: E731
     run(bin_dir / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
-    opts = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+    opts = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
     run(bin_dir / "pg_ctl", "-D", data, "-o", opts, "-w", "-l", base / "log", "start")
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
