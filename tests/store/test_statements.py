@@ -80,7 +80,9 @@ def test_point6_updates_take_one_statement(store: SqlStore, clock: FixedClock) -
 # BEGIN included, measured with the sync engine of issue #9 (before issue #15's store changes,
 # with the earlier engine: 10 per sendRequestXML, up to 24 per receiveResponseXML). Most of what
 # is left is one transaction per store call in the sync engine, not the store's own reads.
-BUDGET = {"authenticate": 33, "sendRequestXML": 32, "receiveResponseXML": 33, "closeConnection": 11}
+# authenticate: +2 since the sync log's start state records the engine's sync state (BEGIN and
+# one SELECT), which an incremental log needs to replay alone.
+BUDGET = {"authenticate": 35, "sendRequestXML": 32, "receiveResponseXML": 33, "closeConnection": 11}
 STEADY_SEND = 20  # every sendRequestXML after the first (which reads the HCP response)
 
 
