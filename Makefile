@@ -10,7 +10,8 @@ PYTHON ?= python3
 VENV ?= .venv
 HOST ?= 127.0.0.1
 PORT ?= 8080
-PYTEST_ARGS ?=
+# pytest-xdist: one worker per core (at most 4); each worker starts its own throwaway PostgreSQL
+PYTEST_ARGS ?= -n auto --maxprocesses=4
 BIN := $(VENV)/bin
 
 .PHONY: run venv test test-deps lint bench coverage
