@@ -196,7 +196,7 @@ class QueueMixin(StoreBase):
     # the company's sync state ------------------------------------------------------------------
     def get_sync_state(self, company_id: int) -> SyncStateView:
         """The engine's notes about a company (defaults before the first session)."""
-        with self._tx() as s:
+        with self._read() as s:  # a read: authenticate runs it, and must not take the write lock
             row = s.scalars(
                 select(CompanySyncState).where(CompanySyncState.company_id == company_id)
             ).first()

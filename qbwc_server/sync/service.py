@@ -137,12 +137,13 @@ class QbwcService:
         return ""
 
     # authenticate ---------------------------------------------------------------------------
-    def _throttled(self, username: str, address: str, now: datetime) -> bool:
+    def _failures(self, username: str, address: str, now: datetime) -> tuple[int, bool]:
+        """The recent failures of (username, address), and whether the login is throttled."""
         since = now - timedelta(seconds=self.settings.login_failure_window_seconds)
         by_user, by_address = self.store.count_login_failures(
             username=username, address=address, since=since
         )
-        return (
+        return by_user, (
             by_user >= self.settings.login_failures_per_user
             or by_address >= self.settings.login_failures_per_address
         )
@@ -172,7 +173,8 @@ class QbwcService:
         address = one_line(address, 64)  # from X-Forwarded-For behind a trusted proxy
         now = self.clock.now()
         ticket = self.tickets.new_ticket()
-        if self._throttled(username, address, now):
+        failures, throttled = self._failures(username, address, now)
+        if throttled:
             log.warning("authenticate throttled for user %s from %s", shown(username), address)
             return AuthAnswer(self._sign(ticket, "lock"), NOT_VALID_USER)
         company = self._check_credentials(username, password or "")
@@ -180,7 +182,8 @@ class QbwcService:
             log.info("authenticate refused for user %s from %s", shown(username), address)
             self._record_failure(username, address, now)
             return AuthAnswer(self._sign(ticket, NOT_VALID_USER), NOT_VALID_USER)
-        self.store.clear_login_failures(username=username, address=address)
+        if failures:  # older failures no longer count and are purged: nothing to forget
+            self.store.clear_login_failures(username=username, address=address)
         reason, state_data, plan = self.engine.plan(company, now)
         if reason is None:
             return AuthAnswer(self._sign(ticket, NO_WORK, company.id), NO_WORK)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..store import NewExchange
 from ..sync import credentials
-from ..sync.service import AuthAnswer, QbwcService
+from ..sync.service import BUSY, NO_WORK, NOT_VALID_USER, AuthAnswer, QbwcService
 
 if TYPE_CHECKING:
     from ..store import CompanyView
@@ -35,6 +35,8 @@ COMPRESS_LEVEL = 6
 T = TypeVar("T")
 
 # which parameter of an operation carries qbXML (stored compressed, not in ``params``)
+# authenticate answers that open no session: their tickets name none, so none is looked up
+REFUSED = frozenset({NOT_VALID_USER, NO_WORK, BUSY})
 QBXML_PARAMS = {"sendRequestXML": "strHCPResponse", "receiveResponseXML": "response"}
 TICKET_PARAMS = frozenset({"ticket", "wcTicket"})
 
@@ -112,6 +114,15 @@ class _Call:
     username: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What authenticate's record needs from before the call: the company its username names
+    (None: no company) and that company's start state."""
+
+    company_id: int | None
+    state: dict[str, object] | None
+
+
 class RecordingService(QbwcService):
     """The QBWC service with every call recorded in the sync log (``record_exchanges``)."""
 
@@ -147,7 +158,7 @@ class RecordingService(QbwcService):
             return run()
         at = self.clock.now()
         before = self._safely(lambda: self._session_of(call.ticket), None)
-        context = None
+        context: _Context | None = None
         if call.operation == "authenticate" and call.username:
             context = self._safely(lambda: self._context(call.username or ""), None)
         started = time.perf_counter()
@@ -173,13 +184,14 @@ class RecordingService(QbwcService):
         finally:
             self.recording_seconds += time.perf_counter() - started
 
-    def _context(self, username: str) -> dict[str, object] | None:
+    def _context(self, username: str) -> _Context:
         company = self.store.find_company_by_username(username.strip())
         if company is None:
-            return None
-        return start_state(
+            return _Context(None, None)
+        state = start_state(
             company, self.store.get_watermarks(company.id), self.store.get_sync_state(company.id)
         )
+        return _Context(company.id, state)
 
     def _store(
         self,
@@ -189,19 +201,21 @@ class RecordingService(QbwcService):
         error: str | None,
         took: int,
         at: datetime,
-        context: dict[str, object] | None,
+        found: _Context | None,
     ) -> None:
         session = before
         company_id: int | None = session[1] if session else None
+        context = found.state if found else None
         if call.operation == "authenticate":
-            if isinstance(answer, AuthAnswer):
+            if isinstance(answer, AuthAnswer) and answer.status not in REFUSED:
                 session = self._session_of(answer.ticket)
             if session is not None:
                 company_id = session[1]
             elif call.username:
-                company = self.store.find_company_by_username(call.username.strip())
-                company_id = company.id if company else None
-                context = None
+                if found is None:  # the look-up before the call failed: try once more
+                    company = self.store.find_company_by_username(call.username.strip())
+                    found = _Context(company.id if company else None, None)
+                company_id, context = found.company_id, None
         if company_id is None:
             return  # no known company: a stranger must not be able to fill the database
         shown: Any = answer

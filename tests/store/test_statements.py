@@ -81,8 +81,9 @@ def test_point6_updates_take_one_statement(store: SqlStore, clock: FixedClock) -
 # with the earlier engine: 10 per sendRequestXML, up to 24 per receiveResponseXML). Most of what
 # is left is one transaction per store call in the sync engine, not the store's own reads.
 # authenticate: +2 since the sync log's start state records the engine's sync state (BEGIN and
-# one SELECT), which an incremental log needs to replay alone.
-BUDGET = {"authenticate": 35, "sendRequestXML": 32, "receiveResponseXML": 33, "closeConnection": 11}
+# one SELECT), which an incremental log needs to replay alone; -2 since a login without recent
+# failures deletes none (BEGIN IMMEDIATE and DELETE).
+BUDGET = {"authenticate": 33, "sendRequestXML": 32, "receiveResponseXML": 33, "closeConnection": 11}
 STEADY_SEND = 20  # every sendRequestXML after the first (which reads the HCP response)
 
 
@@ -140,6 +141,40 @@ def test_point6_statements_per_soap_call_stay_within_budget(
     sends = [n for op, n in measured if op == "sendRequestXML"][1:]
     assert not over, measured
     assert sends and max(sends) <= STEADY_SEND, measured
+
+
+def test_point6_authenticate_with_nothing_to_do_writes_only_its_log_record(
+    app, companies, sqlite_store: SqlStore
+) -> None:
+    """A `none` authenticate (a company polled again before it is due) reads without the write
+    lock and writes only its sync-log record: no login-failure DELETE when there were no
+    failures, no session look-up for its refusal ticket, the company looked up twice (the log's
+    start state and the password check), not three times."""
+    created = companies.add(due=False)
+    service = app.extensions["qbtime"].qbwc
+    user, password = created.company.qbwc_username, created.password
+    assert service.authenticate(user, password, "10.0.0.1").status == "none"
+    with statements(sqlite_store) as seen:
+        assert service.authenticate(user, password, "10.0.0.1").status == "none"
+    writes = [s for s in seen if s in ("INSERT", "UPDATE", "DELETE")]
+    assert writes == ["INSERT"], seen
+    assert seen.count("BEGIN") <= 7 and len(seen) <= 15, seen
+    assert "sync_session" not in " ".join(_tables(sqlite_store, service, user, password))
+
+
+def _tables(store: SqlStore, service, user: str, password: str) -> list[str]:
+    """The tables the statements of one more `none` authenticate read."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement.split(" FROM ", 1)[-1].split()[0] if " FROM " in statement else "")
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        service.authenticate(user, password, "10.0.0.1")
+    finally:
+        event.remove(store.engine, "before_cursor_execute", record)
+    return seen
 
 
 def test_point6_lookups_do_not_wait_for_the_writer(
