@@ -318,46 +318,24 @@ def company_revoke_token(ctx: click.Context, company_id: int, token_id: int) -> 
 
 
 def _grid(store: Any, company_id: int) -> dict[str, Any]:
-    mapping = store.get_payroll_mapping(company_id)
-    members = []
-    after = None
-    while True:
-        page = store.list_rows(company_id, "team_members", after_id=after, limit=1000, active=True)
-        members += [m for m in page.rows if m.qb_role == "employee"]
-        if page.next_after is None:
-            break
-        after = page.next_after
-    items: dict[int, str] = {}
-    after = None
-    while True:
-        page = store.list_rows(company_id, "payroll_items", after_id=after, limit=1000)
-        items.update({p.id: p.name for p in page.rows})
-        if page.next_after is None:
-            break
-        after = page.next_after
-    hour_types = sorted(
-        {"regular", "overtime", "doubletime"}
-        | {p.hour_type for p in (*mapping.mappings, *mapping.defaults)}
-    )
-    defaults = {d.hour_type: items.get(d.payroll_item_id) for d in mapping.defaults}
-    own = {(p.team_member_id, p.hour_type): items.get(p.payroll_item_id) for p in mapping.mappings}
+    """The mapping grid (``mappings.payroll_grid``, as the admin page shows it) for the shell:
+    own items by name, the company default's in brackets, None where no item is sent."""
+    grid = store.payroll_grid(company_id)
+    hour_types = sorted(grid.hour_types)
     rows = []
-    for m in members:
-        cells = {}
-        for h in hour_types:
-            if (m.id, h) in own:
-                cells[h] = own[(m.id, h)]
-            elif h in defaults and m.uses_time_data_for_paychecks:
-                cells[h] = f"({defaults[h]})"
+    for row in grid.rows:
+        cells: dict[str, str | None] = {}
+        for cell in row.cells:
+            if cell.own is not None:
+                cells[cell.hour_type] = grid.item_name(cell.own)
+            elif cell.applies is not None and row.member.uses_time_data:
+                cells[cell.hour_type] = f"({grid.item_name(cell.applies)})"
             else:
-                cells[h] = None
+                cells[cell.hour_type] = None
         rows.append(
-            {
-                "member": m.name,
-                "uses_time_data": bool(m.uses_time_data_for_paychecks),
-                "cells": cells,
-            }
+            {"member": row.member.name, "uses_time_data": row.member.uses_time_data, "cells": cells}
         )
+    defaults = {h: grid.item_name(i) for h, i in grid.defaults.items() if i is not None}
     return {"hour_types": hour_types, "defaults": defaults, "members": rows}
 
 

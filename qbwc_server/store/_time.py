@@ -1,4 +1,5 @@
-"""Time entries, approval and unlocking, payroll item mapping, and API token scopes (issue 13).
+"""Time entries, approval and unlocking, and API token scopes (issue 13); the payroll item
+mapping is in ``_payroll.py``.
 
 Every query names its company; a reference to another company's row is refused with the field
 named (:class:`InvalidInputError`), never linked. Writes are all-or-nothing transactions.
@@ -15,7 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from mappings.time import EntryInput, check_hour_type
+from mappings.time import EntryInput
 
 from ..errors import InvalidInputError, LockedError, NotFoundError, StoreError
 from ._base import StoreBase
@@ -23,16 +24,14 @@ from ._reads import _token
 from .models import (
     ApiToken,
     Customer,
-    PayrollDefault,
     PayrollItem,
-    PayrollMapping,
     QbClass,
     ServiceItem,
     TeamMember,
     TimeEntry,
 )
 from .views_api import ApiTokenView, Page
-from .views_time import PayrollMappingView, PayrollPair, TimeEntryRecord
+from .views_time import TimeEntryRecord
 
 _REF_MODELS: dict[str, Any] = {
     "team_member_id": TeamMember,
@@ -393,139 +392,6 @@ class TimeMixin(StoreBase):
                 row.state = "submitted"
                 row.updated_at = now
             return len(rows)
-
-    # payroll mapping -------------------------------------------------------------------------
-    def get_payroll_mapping(self, company_id: int) -> PayrollMappingView:
-        """Every mapping of the company and its defaults."""
-        with self._tx() as s:
-            maps = s.scalars(
-                select(PayrollMapping)
-                .where(PayrollMapping.company_id == company_id)
-                .order_by(PayrollMapping.team_member_id, PayrollMapping.hour_type)
-            )
-            defaults = s.scalars(
-                select(PayrollDefault)
-                .where(PayrollDefault.company_id == company_id)
-                .order_by(PayrollDefault.hour_type)
-            )
-            return PayrollMappingView(
-                mappings=tuple(
-                    PayrollPair(
-                        team_member_id=m.team_member_id,
-                        hour_type=m.hour_type,
-                        payroll_item_id=m.payroll_item_id,
-                        force=m.forced,
-                    )
-                    for m in maps
-                ),
-                defaults=tuple(
-                    PayrollPair(
-                        team_member_id=None,
-                        hour_type=d.hour_type,
-                        payroll_item_id=d.payroll_item_id,
-                    )
-                    for d in defaults
-                ),
-            )
-
-    def put_payroll_mapping(
-        self,
-        company_id: int,
-        mappings: Sequence[PayrollPair],
-        defaults: Sequence[PayrollPair],
-        *,
-        now: datetime,
-    ) -> PayrollMappingView:
-        """Set the pairs named, all or none (others keep theirs).
-
-        A member's item must be among their QuickBooks earnings unless ``force``; vendors get
-        no payroll item; the item must be an active wage item of the company.
-
-        :raises InvalidInputError: naming each bad pair (``mappings[2].payroll_item_id``).
-        """
-        bad: dict[str, str] = {}
-        with self._tx() as s:
-            items = {
-                r.id: r
-                for r in s.scalars(select(PayrollItem).where(PayrollItem.company_id == company_id))
-            }
-            member_ids = {p.team_member_id for p in mappings if p.team_member_id is not None}
-            members = {
-                r.id: r
-                for r in s.scalars(
-                    select(TeamMember).where(
-                        TeamMember.company_id == company_id, TeamMember.id.in_(member_ids)
-                    )
-                )
-            }
-            for group, pairs in (("mappings", mappings), ("defaults", defaults)):
-                for n, pair in enumerate(pairs):
-                    label = f"{group}[{n}]."
-                    if check_hour_type(pair.hour_type):
-                        bad[label + "hour_type"] = check_hour_type(pair.hour_type) or ""
-                    item = items.get(pair.payroll_item_id)
-                    if item is None:
-                        bad[label + "payroll_item_id"] = (
-                            f"no payroll item with id {pair.payroll_item_id} in this company"
-                        )
-                    elif not item.is_active or item.archived or item.deleted_in_qb:
-                        bad[label + "payroll_item_id"] = (
-                            "the payroll item is inactive in QuickBooks"
-                        )
-                    if group == "defaults":
-                        continue
-                    member = members.get(pair.team_member_id or 0)
-                    if member is None:
-                        bad[label + "team_member_id"] = (
-                            f"no team member with id {pair.team_member_id} in this company"
-                        )
-                    elif member.qb_role == "vendor":
-                        bad[label + "team_member_id"] = "vendors need no payroll item"
-                    elif item is not None and not pair.force:
-                        earned = {
-                            e.get("payroll_item_list_id")
-                            for e in member.payroll_earnings or []
-                            if isinstance(e, dict)
-                        }
-                        if item.qb_list_id not in earned:
-                            bad[label + "payroll_item_id"] = (
-                                "the employee has no such earnings item in QuickBooks "
-                                "(add it to their payroll info there, or send force: true)"
-                            )
-            if bad:
-                raise InvalidInputError(bad)
-            for pair in mappings:
-                row = s.scalars(
-                    select(PayrollMapping).where(
-                        PayrollMapping.company_id == company_id,
-                        PayrollMapping.team_member_id == pair.team_member_id,
-                        PayrollMapping.hour_type == pair.hour_type,
-                    )
-                ).first()
-                if row is None:
-                    row = PayrollMapping(
-                        company_id=company_id,
-                        team_member_id=pair.team_member_id,
-                        hour_type=pair.hour_type,
-                    )
-                    s.add(row)
-                row.payroll_item_id, row.forced, row.updated_at = (
-                    pair.payroll_item_id,
-                    pair.force,
-                    now,
-                )
-            for pair in defaults:
-                d = s.scalars(
-                    select(PayrollDefault).where(
-                        PayrollDefault.company_id == company_id,
-                        PayrollDefault.hour_type == pair.hour_type,
-                    )
-                ).first()
-                if d is None:
-                    d = PayrollDefault(company_id=company_id, hour_type=pair.hour_type)
-                    s.add(d)
-                d.payroll_item_id, d.updated_at = pair.payroll_item_id, now
-        return self.get_payroll_mapping(company_id)
 
     def name_index(self, company_id: int) -> dict[str, dict[str, int | None]]:
         """Per reference field, each folded Name and FullName -> row id (None: ambiguous).

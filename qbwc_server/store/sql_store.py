@@ -17,6 +17,7 @@ from ..errors import ConfigurationError, NotFoundError, StoreError
 from ._base import StoreBase
 from ._lists import ListsMixin
 from ._log import LogMixin
+from ._payroll import PayrollMixin
 from ._queue import QueueMixin
 from ._reads import ReadsMixin
 from ._time import TimeMixin
@@ -121,7 +122,15 @@ def _session_view(row: SyncSession) -> SessionView:
 
 
 class SqlStore(
-    ListsMixin, QueueMixin, ReadsMixin, LogMixin, UsersMixin, TimeMixin, TimeExportMixin, StoreBase
+    ListsMixin,
+    QueueMixin,
+    ReadsMixin,
+    LogMixin,
+    UsersMixin,
+    TimeMixin,
+    PayrollMixin,
+    TimeExportMixin,
+    StoreBase,
 ):
     """The store on a SQLAlchemy engine (SQLite or PostgreSQL).
 

@@ -15,6 +15,7 @@ COMPANY_URLS: list[tuple[str, str, bool]] = [
     ("GET", "/service-items", False),
     ("GET", "/classes", False),
     ("GET", "/payroll-items", False),
+    ("GET", "/payroll-mapping", False),
     ("GET", "/sessions", False),
     ("GET", "/sessions/{session}", False),
     ("GET", "/sessions/{session}/log", False),
@@ -31,6 +32,7 @@ COMPANY_URLS: list[tuple[str, str, bool]] = [
     ("POST", "/setup/checklist", True),
     ("POST", "/time/approval", True),
     ("POST", "/time/{entry}/unlock", True),
+    ("POST", "/payroll-mapping", True),
 ]
 POST_FORMS = {
     "/setup/first-sync": {"typed": "delete"},
