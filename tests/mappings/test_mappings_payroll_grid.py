@@ -56,7 +56,9 @@ def test_candidates_are_the_active_earned_items_and_a_forced_current_one() -> No
     assert forced.candidates == (3,) and forced.forced  # kept, though Bob earns nothing
     assert _cell(grid, 11, "overtime").candidates == ()
     assert grid.default_candidates == (2, 1, 3)  # every active item, never the inactive one
-    earned_inactive = GridMember(id=13, name="Dee", uses_time_data=True, earned_list_ids=frozenset({"L4"}))
+    earned_inactive = GridMember(
+        id=13, name="Dee", uses_time_data=True, earned_list_ids=frozenset({"L4"})
+    )
     assert _cell(build_grid((earned_inactive,), ITEMS, {}, {}), 13, "regular").candidates == ()
 
 

@@ -75,7 +75,9 @@ def payroll_mapping_save(company_id: int) -> Response | tuple[str, int]:
         except InvalidInputError as exc:  # changed in QuickBooks since the page was read
             errors = {"": "; ".join(exc.fields.values())}
     if errors:
-        flash("Nothing was saved: fix the highlighted cells (the form keeps your choices).", "error")
+        flash(
+            "Nothing was saved: fix the highlighted cells (the form keeps your choices).", "error"
+        )
         return _render(company_id, typed=typed, errors=errors, status=400)
     count = len(changes.set_members) + len(changes.set_defaults) + len(changes.clear)
     flash(

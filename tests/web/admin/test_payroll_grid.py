@@ -108,7 +108,7 @@ def test_saving_the_grid_changes_what_export_sends(signed_in, world: World, payr
 
 
 @pytest.mark.parametrize(
-    "field,value",
+    ("field", "value"),
     [
         ("cell-{ann}-regular", "{sick}"),  # not among Ann's earnings
         ("cell-{bob}-regular", "{regular}"),  # Bob earns nothing
