@@ -1,7 +1,7 @@
 """An accountant's whole journey in a real browser (JavaScript off): sign in, add a company,
 walk the wizard with the ``delete`` confirmation, download and parse the .qwc, run a simulated
 Web Connector sync with it, see the dashboard change, read the session and download its log,
-approve time."""
+approve time, map a payroll item."""
 
 from __future__ import annotations
 
@@ -172,6 +172,23 @@ def test_point6_browser_journey(page, site: Site, tmp_path) -> None:
     page.click("button[value=yes]")
     assert "2 time entries approved" in page.inner_text(".flash")
     screenshot(page, "time")
+
+    # map a payroll item in the grid: an employee's regular hours to one of their wage items
+    page.click("nav.tabs >> text=Payroll mapping")
+    assert "gap" in page.inner_text("main")
+    cells = page.locator("select[id^=cell-][id$=-regular]")
+    cell = next(
+        cells.nth(i) for i in range(cells.count()) if cells.nth(i).locator("option").count() > 1
+    )
+    field = cell.get_attribute("id")
+    chosen = cell.locator("option").nth(1).get_attribute("value")
+    cell.select_option(chosen)
+    page.click('button:has-text("Save mapping")')
+    assert "Saved 1 change" in page.inner_text(".flash")
+    assert page.locator(f"select#{field}").input_value() == chosen
+    (pair,) = site.store.get_payroll_mapping(company_id).mappings
+    assert (pair.hour_type, str(pair.payroll_item_id)) == ("regular", chosen)
+    screenshot(page, "payroll-mapping")
     page.goto(site.url + "/")
     assert page.inner_text("table tbody tr td:nth-child(6)").strip() == "2"  # approved, waiting
 
