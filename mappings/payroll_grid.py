@@ -68,7 +68,8 @@ class Cell:
     :ivar applies: the item the export sends for this hour type (None: none).
     :ivar candidates: the item ids the page offers: their earnings' active wage items, and
         their current item even when it is not among them (a forced mapping).
-    :ivar gap: their paychecks use time data and no item applies: that time is blocked.
+    :ivar gap: their paychecks use time data and no item applies, or the one that applies is
+        inactive (made inactive or deleted in QuickBooks since): that time is blocked.
     """
 
     hour_type: str
@@ -142,6 +143,7 @@ def build_grid(
     """
     by_id = {i.id: i for i in items}
     active = [i for i in by_id.values() if i.active]
+    usable = {i.id for i in active}
     by_list_id = {i.list_id: i.id for i in active if i.list_id}
     shown = _hour_types(mappings, defaults)
     shown += tuple(sorted(set(hour_types) - set(shown)))
@@ -164,7 +166,7 @@ def build_grid(
                     applies=applies,
                     from_default=own is None and applies is not None,
                     candidates=candidates,
-                    gap=member.uses_time_data and applies is None,
+                    gap=member.uses_time_data and (applies is None or applies not in usable),
                 )
             )
         rows.append(GridRow(member=member, cells=tuple(cells)))

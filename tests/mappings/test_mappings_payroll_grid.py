@@ -49,6 +49,13 @@ def test_own_mapping_then_default_then_gap() -> None:
     assert grid.gaps == 3
 
 
+def test_an_inactive_item_that_applies_is_a_gap_too() -> None:
+    """An item made inactive in QuickBooks after it was mapped blocks the export as well."""
+    grid = build_grid((ANN,), ITEMS, {(10, "regular"): (4, False)}, {"overtime": 4})
+    assert _cell(grid, 10, "regular").gap and _cell(grid, 10, "overtime").gap
+    assert _cell(grid, 10, "regular").candidates == (2, 1, 4)  # kept so the page shows it
+
+
 def test_candidates_are_the_active_earned_items_and_a_forced_current_one() -> None:
     grid = build_grid((ANN, BOB), ITEMS, {(11, "regular"): (3, True)}, {})
     assert _cell(grid, 10, "regular").candidates == (2, 1)  # by name: Hourly Overtime, Regular
@@ -140,4 +147,5 @@ def test_any_form_gives_changes_within_the_grid_or_errors(mappings, defaults, fo
         assert hour_type in grid.hour_types and member in (None, 10, 11, 12)
     for row in grid.rows:
         for cell in row.cells:
-            assert cell.gap == (row.member.uses_time_data and cell.applies is None)
+            usable = cell.applies is not None and grid.items[cell.applies].active
+            assert cell.gap == (row.member.uses_time_data and not usable)
