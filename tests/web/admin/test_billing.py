@@ -167,3 +167,22 @@ def test_no_primary_admin_is_said(signed_in, world) -> None:
     propose(signed_in("owner"), world)
     page = signed_in("owner").get(f"/companies/{world.a1}/billing").get_data(as_text=True)
     assert "has no primary admin" in page
+
+
+def test_the_primary_admin_gets_an_email(settings, sqlite_store, clock, tickets, world) -> None:
+    """With SMTP set, the proposal mails the company's primary admin a link to the page."""
+    from qbwc_server.app import create_app
+    from tests.smtp_sink import smtp_sink
+    from tests.web.admin.conftest import Client
+
+    make_user(world.store, world.clock, "primary@acme.example", "owner", company_id=world.a1)
+    with smtp_sink() as sink:
+        mailing = settings.replace(**sink.settings_changes())
+        app = create_app(mailing, clock=clock, tickets=tickets, store=sqlite_store)
+        firm = Client(app.test_client())
+        assert firm.sign_in(world.emails["owner"]).status_code == 302
+        propose(firm, world)
+        (msg,) = sink.wait_for(1)
+    assert msg["To"] == "primary@acme.example"
+    assert "Acme Builders" in msg["Subject"]
+    assert f"/companies/{world.a1}/billing" in msg.get_content()
