@@ -99,11 +99,18 @@ def check_may(action: Action, side: Side) -> None:
 
 
 def check_propose(
-    current: BillingOwner, firm_id: int, pending: BillingChange | None, now: datetime
+    current: BillingOwner,
+    firm_id: int,
+    pending: BillingChange | None,
+    now: datetime,
+    scheduled: BillingChange | None = None,
 ) -> None:
-    """:raises BillingRuleError: the firm already bills the company, or a proposal is open."""
+    """:raises BillingRuleError: the firm already bills the company (or will, from a confirmed
+    change's date), or a proposal is open."""
     if current.owner == "firm" and current.firm_id == firm_id:
         raise BillingRuleError("the firm already bills this company")
+    if scheduled is not None:
+        raise BillingRuleError(f"the firm takes over the billing on {scheduled.effective_on}")
     if pending is not None and state_at(pending, now) == "proposed":
         raise BillingRuleError("a proposal is already waiting for an answer")
 

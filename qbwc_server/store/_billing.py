@@ -107,7 +107,14 @@ class BillingMixin(StoreBase):
             record = self._record(s, company_id)
             if record.firm_id is None:
                 raise NotFoundError(f"company {company_id} has no firm")
-            rules.check_propose(record.owner(now.date()), record.firm_id, record.pending(now), now)
+            today = now.date()
+            rules.check_propose(
+                record.owner(today),
+                record.firm_id,
+                record.pending(now),
+                now,
+                rules.scheduled(record.history, today),
+            )
             row = BillingChange(
                 company_id=company_id,
                 firm_id=record.firm_id,

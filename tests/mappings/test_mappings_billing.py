@@ -110,6 +110,9 @@ def test_check_propose() -> None:
     rules.check_propose(CLIENT, 7, proposal(), T0 + timedelta(hours=48))  # the old one expired
     with pytest.raises(rules.BillingRuleError, match="waiting"):
         rules.check_propose(CLIENT, 7, proposal(), T0)
+    later = proposal(state="confirmed", effective_on=date(2026, 12, 1))
+    with pytest.raises(rules.BillingRuleError, match="takes over the billing on 2026-12-01"):
+        rules.check_propose(CLIENT, 7, None, T0, later)
     firm = rules.BillingOwner(owner="firm", firm_id=7, since=date(2026, 1, 1))
     with pytest.raises(rules.BillingRuleError, match="already bills"):
         rules.check_propose(firm, 7, None, T0)

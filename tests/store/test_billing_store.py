@@ -50,6 +50,8 @@ def test_confirmed_takeover_takes_effect_at_the_billing_date(
     later = record.owner(date(2026, 11, 20))
     assert (later.owner, later.firm_id, later.since) == ("firm", change.firm_id, date(2026, 11, 20))
     assert record.pending(clock.now()) is None
+    with pytest.raises(BillingRuleError, match="takes over"):
+        store.propose_billing(cid, by="owner@smith.example", now=clock.now())
 
 
 def test_refused_withdrawn_and_expired(store: SqlStore, clock: FixedClock) -> None:
