@@ -15,7 +15,7 @@ import click
 
 from mappings import describe_options, options_to_dict
 
-from . import __version__, admin, cli_log, cli_ops, cli_sync, cli_time, cli_user
+from . import __version__, admin, cli_billing, cli_log, cli_ops, cli_sync, cli_time, cli_user
 from .clitools import (
     BadInputError,
     check_instance_folder,
@@ -372,6 +372,7 @@ def demo(seconds_limit: float) -> None:
 # Topic modules (cli_<topic>.py, built on clitools) register their commands here, one line each:
 # main.add_command(cli_<topic>.<group>) or company.add_command(cli_<topic>.<command>).
 company.add_command(cli_ops.company_unlock)
+company.add_command(cli_billing.company_billing)
 main.add_command(cli_log.log_group)
 main.add_command(cli_log.replay)
 company.add_command(cli_sync.company_resync)

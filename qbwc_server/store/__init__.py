@@ -5,6 +5,7 @@ Only this package imports SQLAlchemy; it must not import flask or spyne.
 
 from __future__ import annotations
 
+from ._billing import BillingRecord as BillingRecord
 from ._users import ROLES as ROLES
 from ._users import AdminUserView as AdminUserView
 from ._users import CompanySetupView as CompanySetupView
@@ -40,6 +41,7 @@ from .views_log import NewExchange as NewExchange
 __all__ = [
     "ROLES",
     "AdminUserView",
+    "BillingRecord",
     "CompanySetupView",
     "CompanyStatus",
     "TimeEntryRow",

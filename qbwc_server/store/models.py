@@ -79,7 +79,9 @@ class Firm(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    companies: Mapped[list[Company]] = relationship(back_populates="firm")
+    companies: Mapped[list[Company]] = relationship(
+        back_populates="firm", foreign_keys="Company.firm_id"
+    )
 
 
 class Company(Base):
@@ -89,6 +91,11 @@ class Company(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    # migration 0009: the recorded billing owner (store/_billing.py resolves the current one)
+    billing_owner: Mapped[str] = mapped_column(String(10), default="client")
+    billing_owner_firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"))
+    billing_owner_since: Mapped[date | None] = mapped_column(Date)
+    next_billing_date: Mapped[date | None] = mapped_column(Date)
     qbwc_username: Mapped[str] = mapped_column(String(100), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     file_id: Mapped[str] = mapped_column(String(38), unique=True)
@@ -107,7 +114,7 @@ class Company(Base):
     last_error_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    firm: Mapped[Firm | None] = relationship(back_populates="companies")
+    firm: Mapped[Firm | None] = relationship(back_populates="companies", foreign_keys=[firm_id])
 
 
 class AdminUser(Base):
@@ -480,3 +487,18 @@ class PayrollDefault(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     __table_args__ = (UniqueConstraint("company_id", "hour_type"),)
+
+
+class BillingChange(Base):
+    """A firm's proposal to take over a company's billing, and what became of it (0009)."""
+
+    __tablename__ = "billing_change"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"))
+    state: Mapped[str] = mapped_column(String(12))  # proposed|confirmed|refused|expired|withdrawn
+    proposed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    proposed_by: Mapped[str] = mapped_column(String(254))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(254))
+    effective_on: Mapped[date | None] = mapped_column(Date)

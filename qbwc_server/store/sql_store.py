@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import ConfigurationError, NotFoundError, StoreError
 from ._base import StoreBase
+from ._billing import BillingMixin
 from ._lists import ListsMixin
 from ._log import LogMixin
 from ._payroll import PayrollMixin
@@ -122,6 +123,7 @@ def _session_view(row: SyncSession) -> SessionView:
 
 
 class SqlStore(
+    BillingMixin,
     ListsMixin,
     QueueMixin,
     ReadsMixin,

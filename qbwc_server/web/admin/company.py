@@ -33,6 +33,7 @@ FILTERS = {
     "syncing": "Syncing now",
     "due": "Due",
     "never": "Never synced",
+    "firm_billed": "Billed by firm",
 }
 
 
@@ -94,11 +95,18 @@ def dashboard() -> str:
         wanted = "all"
     rows: list[dict[str, Any]] = []
     everything = services().store.company_statuses(user.view, live_since=_live_since())
+    billed: set[int] = set()
+    if wanted == "firm_billed":  # issue 16: the billing owner resolved for today
+        records = services().store.billing_records(r.company.id for r in everything)
+        today = clock().now().date()
+        billed = {i for i, rec in records.items() if rec.owner(today).owner == "firm"}
     for row in everything:
         badge, due = status_badge(row), due_text(row)
         if query and query.lower() not in row.company.name.lower():
             continue
-        if not _matches(row, badge, due, wanted):
+        if wanted == "firm_billed" and row.company.id not in billed:
+            continue
+        if wanted != "firm_billed" and not _matches(row, badge, due, wanted):
             continue
         rows.append({"status": row, "badge": badge, "due": due})
     return render_template(
@@ -151,6 +159,7 @@ def overview(company_id: int) -> str:
         sessions=store.list_sync_sessions(company_id, limit=5).rows,
         setup=store.get_company_setup(company_id),
         form=ActionForm(),
+        billing_pending=store.billing_record(company_id).pending(clock().now()),
     )
 
 
