@@ -16,6 +16,7 @@ COMPANY_URLS: list[tuple[str, str, bool]] = [
     ("GET", "/classes", False),
     ("GET", "/payroll-items", False),
     ("GET", "/payroll-mapping", False),
+    ("GET", "/billing", False),
     ("GET", "/sessions", False),
     ("GET", "/sessions/{session}", False),
     ("GET", "/sessions/{session}/log", False),
