@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import bindparam, insert, update
@@ -20,9 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 _SHARED = (datetime, bool, int, str)
 
 
-def _converter(processor: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
-    if processor is None:
-        return lambda v: v
+def _converter(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
     last: list[Any] = [object(), None]
 
     def convert(value: Any) -> Any:
@@ -55,20 +54,21 @@ def executemany(
     missing = [n for n in source if n not in rows[0]]
     if missing:
         raise ValueError(f"no value for {missing} in {stmt}")
-    converters = [
-        _converter(compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect))
-        for n in names
+    processors = [
+        compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names
     ]
-    pairs = list(zip(source, converters, strict=True))
-    params: list[Any]
-    if compiled.positional:
-        params = [tuple(convert(row[n]) for n, convert in pairs) for row in rows]
-    else:
+    convert = [(i, _converter(p)) for i, p in enumerate(processors) if p is not None]
+    getter = itemgetter(*source)
+    params: list[Any] = []
+    for row in rows:
+        got = getter(row)
+        values = list(got) if len(source) > 1 else [got]
+        for i, conv in convert:
+            values[i] = conv(values[i])
+        params.append(tuple(values))  # the DBAPI's executemany takes tuples or dicts
+    if not compiled.positional:
         named = [compiled.escaped_bind_names.get(n, n) for n in names]
-        params = [
-            {k: convert(row[n]) for k, (n, convert) in zip(named, pairs, strict=True)}
-            for row in rows
-        ]
+        params = [dict(zip(named, values, strict=True)) for values in params]
     conn.exec_driver_sql(str(compiled), params)
 
 

@@ -192,8 +192,9 @@ class ListsMixin(StoreBase):
         columns = [table.c[n] for n in LOOKUP_COLUMNS + (PERSON_COLUMNS if person else ())]
         found: dict[str, LocalRow] = {}
         with self._tx() as s:
+            conn = s.connection()
             for chunk in _chunks(sorted(set(list_ids))):
-                rows = s.execute(
+                rows = conn.execute(
                     select(*columns).where(
                         table.c.company_id == company_id, table.c.qb_list_id.in_(chunk)
                     )
@@ -460,22 +461,23 @@ def _derive_tree(
     """
     c = table.c
     cols = [c[n] for n in TREE_COLUMNS]
+    conn = s.connection()  # Core statements: no ORM session work per statement
     limit = c.full_name.type.length
     rows: dict[int, Any] = {}
     for chunk in _chunks(sorted(set(list_ids))):
-        for r in s.execute(
+        for r in conn.execute(
             select(*cols).where(c.company_id == company_id, c.qb_list_id.in_(chunk))
         ):
             rows[r.id] = r
         waiting = select(*cols).where(
             c.company_id == company_id, c.parent_id.is_(None), c.parent_list_id.in_(chunk)
         )
-        for r in s.execute(waiting):
+        for r in conn.execute(waiting):
             rows[r.id] = r
     by_list = {r.qb_list_id: r for r in rows.values() if r.qb_list_id}
     wanted = sorted({r.parent_list_id for r in rows.values() if r.parent_list_id} - set(by_list))
     for chunk in _chunks(wanted):
-        for r in s.execute(
+        for r in conn.execute(
             select(*cols).where(c.company_id == company_id, c.qb_list_id.in_(chunk))
         ):
             by_list[r.qb_list_id] = r
@@ -517,7 +519,7 @@ def _derive_tree(
         below: dict[int, tuple[str, int]] = {}
         for id_chunk in _id_chunks(sorted(frontier)):
             children = select(*cols).where(c.company_id == company_id, c.parent_id.in_(id_chunk))
-            for r in s.execute(children):
+            for r in conn.execute(children):
                 if r.id in seen:
                     continue
                 seen.add(r.id)
@@ -536,7 +538,7 @@ def _derive_tree(
         frontier = below
     for change in changes:
         change["updated_at"] = now
-    update_by_id(s.connection(), table, changes)
+    update_by_id(conn, table, changes)
 
 
 def _id_chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
