@@ -16,11 +16,12 @@ from datetime import date, datetime
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import String, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import String, delete, exists, func, or_, select, update
 
 from mappings import ListPlan, ListRow, LocalItem, LocalRow
 
 from ._base import StoreBase
+from ._bulk import update_by_id, upsert
 from .models import Customer, PayrollItem, QbClass, ServiceItem, TeamMember, TimeEntry
 
 MODELS: dict[str, Any] = {
@@ -191,8 +192,9 @@ class ListsMixin(StoreBase):
         columns = [table.c[n] for n in LOOKUP_COLUMNS + (PERSON_COLUMNS if person else ())]
         found: dict[str, LocalRow] = {}
         with self._tx() as s:
+            conn = s.connection()
             for chunk in _chunks(sorted(set(list_ids))):
-                rows = s.execute(
+                rows = conn.execute(
                     select(*columns).where(
                         table.c.company_id == company_id, table.c.qb_list_id.in_(chunk)
                     )
@@ -218,31 +220,27 @@ class ListsMixin(StoreBase):
     ) -> None:
         """Write a reconcile plan in one transaction: batched inserts, updates and links.
 
-        Core ``executemany`` on the table, with the same keys in every row, so SQLAlchemy sends
-        a few multi-row statements instead of one per row (ORM bulk inserts split batches by
-        which values are None).
+        One ``executemany`` per statement with the same keys in every row, the values converted
+        once per batch where they repeat (:mod:`._bulk`); parent links and FullNames are then
+        derived for the batch's rows and the rows waiting for them (:func:`_derive_tree`).
         """
-        model = _model(kind)
-        table = model.__table__
+        table = _model(kind).__table__
         with self._tx() as s:
-            if plan.inserts:
-                extra: dict[str, Any] = {"company_id": company_id, "created_at": now}
-                if kind == "customer":
-                    extra["assigned_to_all"] = assign_to_all
-                s.execute(
-                    insert(table), [{**_columns(kind, r, now), **extra} for r in plan.inserts]
-                )
-            changed = [*plan.updates, *plan.links]
-            if changed:
-                rows = [{"_id": i, **_columns(kind, r, now)} for i, r in changed]
-                keys = [k for k in rows[0] if k != "_id"]
-                s.execute(
-                    update(table)
-                    .where(table.c.id == bindparam("_id"))
-                    .values({k: bindparam(k) for k in keys}),
-                    rows,
+            conn = s.connection()
+            # Inserts and updates are one INSERT ... ON CONFLICT: an update's row is the one its
+            # ListID names, and its company_id, created_at and assigned_to_all stay as they are.
+            extra: dict[str, Any] = {"company_id": company_id, "created_at": now}
+            if kind == "customer":
+                extra["assigned_to_all"] = assign_to_all
+            rows = [{**_columns(kind, r, now), **extra} for r in plan.inserts]
+            rows.extend({**_columns(kind, r, now), **extra} for _, r in plan.updates)
+            upsert(conn, table, rows, keep=tuple(extra))
+            if plan.links:
+                update_by_id(
+                    conn, table, [{"_id": i, **_columns(kind, r, now)} for i, r in plan.links]
                 )
             if kind in TREE_KINDS:
+                changed = (*plan.updates, *plan.links)
                 ids = [r.qb_list_id for r in (*plan.inserts, *(r for _, r in changed))]
                 _derive_tree(s, table, company_id, ids, now)
 
@@ -463,22 +461,23 @@ def _derive_tree(
     """
     c = table.c
     cols = [c[n] for n in TREE_COLUMNS]
+    conn = s.connection()  # Core statements: no ORM session work per statement
     limit = c.full_name.type.length
     rows: dict[int, Any] = {}
     for chunk in _chunks(sorted(set(list_ids))):
-        for r in s.execute(
+        for r in conn.execute(
             select(*cols).where(c.company_id == company_id, c.qb_list_id.in_(chunk))
         ):
             rows[r.id] = r
         waiting = select(*cols).where(
             c.company_id == company_id, c.parent_id.is_(None), c.parent_list_id.in_(chunk)
         )
-        for r in s.execute(waiting):
+        for r in conn.execute(waiting):
             rows[r.id] = r
     by_list = {r.qb_list_id: r for r in rows.values() if r.qb_list_id}
     wanted = sorted({r.parent_list_id for r in rows.values() if r.parent_list_id} - set(by_list))
     for chunk in _chunks(wanted):
-        for r in s.execute(
+        for r in conn.execute(
             select(*cols).where(c.company_id == company_id, c.qb_list_id.in_(chunk))
         ):
             by_list[r.qb_list_id] = r
@@ -509,7 +508,9 @@ def _derive_tree(
     for r in rows.values():
         value = resolve(r)
         if value != (r.parent_id, r.full_name, r.sublevel):
-            changes.append({"_id": r.id, "p": value[0], "f": value[1], "l": value[2]})
+            changes.append(
+                {"_id": r.id, "parent_id": value[0], "full_name": value[1], "sublevel": value[2]}
+            )
         # The batch's rows were just written with QuickBooks' FullName, so a rename does not
         # show as a change here: every one of them has its children checked.
         frontier[r.id] = (value[1], value[2])
@@ -518,28 +519,26 @@ def _derive_tree(
         below: dict[int, tuple[str, int]] = {}
         for id_chunk in _id_chunks(sorted(frontier)):
             children = select(*cols).where(c.company_id == company_id, c.parent_id.in_(id_chunk))
-            for r in s.execute(children):
+            for r in conn.execute(children):
                 if r.id in seen:
                     continue
                 seen.add(r.id)
                 parent_name, parent_level = frontier[r.parent_id]
                 named = (f"{parent_name}:{r.name}"[:limit], parent_level + 1)
                 if named != (r.full_name, r.sublevel):
-                    changes.append({"_id": r.id, "p": r.parent_id, "f": named[0], "l": named[1]})
+                    changes.append(
+                        {
+                            "_id": r.id,
+                            "parent_id": r.parent_id,
+                            "full_name": named[0],
+                            "sublevel": named[1],
+                        }
+                    )
                     below[r.id] = named
         frontier = below
-    if changes:
-        s.execute(
-            update(table)
-            .where(c.id == bindparam("_id"))
-            .values(
-                parent_id=bindparam("p"),
-                full_name=bindparam("f"),
-                sublevel=bindparam("l"),
-                updated_at=now,
-            ),
-            changes,
-        )
+    for change in changes:
+        change["updated_at"] = now
+    update_by_id(conn, table, changes)
 
 
 def _id_chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:

@@ -456,3 +456,59 @@ def test_point3_values_at_quickbooks_maximum_are_stored(store: SqlStore, clock) 
             text("SELECT name, email FROM customer WHERE company_id = :c"), {"c": company}
         ).one()
     assert got == ("\U0001f600" * 41, big[:1023])
+
+
+# ---------------------------------------------------------------------------- issue 15
+def test_insert_and_update_in_one_batch_keep_the_updated_rows_own_columns(
+    store: SqlStore, clock: FixedClock
+) -> None:
+    """A batch with new rows and updates (one INSERT ... ON CONFLICT): the updated row keeps its
+    id, created_at and assigned_to_all; a job that waited for its parent since an earlier batch
+    links to it, and a new job links to the updated parent."""
+    from sqlalchemy import text
+
+    company = add_company(store, clock)
+    first = clock.now()
+    apply(store, company, [customer("P"), customer("W", "Q")], first, assign_to_all=False)
+    before = read(store, company, "customer")
+    later = first + timedelta(hours=1)
+    plan = apply(
+        store,
+        company,
+        [customer("P", edit="101", active=False), customer("Q"), customer("J", "P")],
+        later,
+        assign_to_all=True,
+    )
+    assert [r.qb_list_id for r in plan.inserts] == ["J", "Q"] and len(plan.updates) == 1
+    rows = read(store, company, "customer")
+    assert rows["P"].id == before["P"].id and rows["P"].edit_sequence == "101"
+    assert rows["P"].archived and not rows["P"].assigned_to_all
+    assert rows["J"].assigned_to_all and rows["Q"].assigned_to_all
+    assert rows["J"].parent_id == rows["P"].id and rows["W"].parent_id == rows["Q"].id
+    with store.engine.connect() as conn:
+        stamps = dict(
+            conn.execute(
+                text("SELECT qb_list_id, created_at FROM customer WHERE company_id = :c"),
+                {"c": company},
+            ).all()
+        )
+    assert stamps["P"] == stamps["W"] != stamps["Q"] == stamps["J"]
+
+
+def test_parent_arriving_in_a_later_session_links_children_of_every_batch(
+    store: SqlStore, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jobs spread over several batches (CHUNK-sized reads) before their parent, then the parent
+    alone: every job links, FullName and sublevel from the chain; a sub-job after both too."""
+    monkeypatch.setattr(_lists, "CHUNK", 3)
+    company = add_company(store, clock)
+    for start in range(0, 8, 4):
+        apply(
+            store, company, [customer(f"J{n}", "P") for n in range(start, start + 4)], clock.now()
+        )
+    apply(store, company, [customer("P")], clock.now())
+    apply(store, company, [customer("S", "J7")], clock.now())
+    rows = read(store, company, "customer")
+    assert {rows[f"J{n}"].parent_id for n in range(8)} == {rows["P"].id}
+    assert rows["S"].parent_id == rows["J7"].id
+    assert (rows["S"].full_name, rows["S"].sublevel) == ("P:J7:S", 2)
