@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import ConfigurationError, NotFoundError, StoreError
 from ._base import StoreBase
+from ._firms import FirmsMixin
 from ._lists import ListsMixin
 from ._log import LogMixin
 from ._queue import QueueMixin
@@ -121,7 +122,15 @@ def _session_view(row: SyncSession) -> SessionView:
 
 
 class SqlStore(
-    ListsMixin, QueueMixin, ReadsMixin, LogMixin, UsersMixin, TimeMixin, TimeExportMixin, StoreBase
+    ListsMixin,
+    QueueMixin,
+    ReadsMixin,
+    LogMixin,
+    UsersMixin,
+    FirmsMixin,
+    TimeMixin,
+    TimeExportMixin,
+    StoreBase,
 ):
     """The store on a SQLAlchemy engine (SQLite or PostgreSQL).
 
