@@ -155,9 +155,18 @@ def change_password(
 
 
 def sign_in(
-    store: SqlStore, settings: Settings, clock: Clock, email: str, password: str, address: str
+    store: SqlStore,
+    settings: Settings,
+    clock: Clock,
+    email: str,
+    password: str,
+    address: str,
+    account: str = "",
 ) -> SignIn:
     """Check an email and password, throttled per email and per address like authenticate.
+
+    An email in several accounts signs in to the first whose password matches, or to
+    ``account`` (a firm name) when given.
 
     Too many failures in ``login_failure_window_seconds`` refuse further attempts without
     checking the password; a success clears the failures of that email and address.
@@ -171,9 +180,17 @@ def sign_in(
         or by_address >= settings.login_failures_per_address
     ):
         return SignIn("throttled")
-    user = store.find_admin_user(email) if len(email) <= EMAIL_MAX else None
-    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
-    if not ok or user is None:
+    users = store.admin_users_with_email(email) if len(email) <= EMAIL_MAX else []
+    if account:  # the account named on the sign-in page (an email in several accounts)
+        users = [u for u in users if u.firm_name == account or str(u.company_id) == account]
+    user = None
+    candidates: list[AdminUserView | None] = list(users) or [None]
+    for candidate in candidates:
+        hashed = candidate.password_hash if candidate else _DUMMY_HASH
+        if check_password_hash(hashed, password) and candidate is not None:
+            user = candidate
+            break
+    if user is None:
         store.record_login_failure(username=key, address=address, now=now)
         return SignIn("refused")
     store.clear_login_failures(username=key, address=address)

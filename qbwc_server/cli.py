@@ -15,7 +15,17 @@ import click
 
 from mappings import describe_options, options_to_dict
 
-from . import __version__, admin, cli_billing, cli_log, cli_ops, cli_sync, cli_time, cli_user
+from . import (
+    __version__,
+    admin,
+    cli_billing,
+    cli_firm,
+    cli_log,
+    cli_ops,
+    cli_sync,
+    cli_time,
+    cli_user,
+)
 from .clitools import (
     BadInputError,
     check_instance_folder,
@@ -378,6 +388,7 @@ main.add_command(cli_log.replay)
 company.add_command(cli_sync.company_resync)
 company.add_command(cli_sync.company_enable_request)
 main.add_command(cli_user.user)
+main.add_command(cli_firm.firm_group)
 main.add_command(cli_time.time_group)
 company.add_command(cli_time.company_tokens)
 company.add_command(cli_time.company_revoke_token)

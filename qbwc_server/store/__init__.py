@@ -6,6 +6,8 @@ Only this package imports SQLAlchemy; it must not import flask or spyne.
 from __future__ import annotations
 
 from ._billing import BillingRecord as BillingRecord
+from ._firms import FirmRow as FirmRow
+from ._firms import InvitationView as InvitationView
 from ._users import ROLES as ROLES
 from ._users import AdminUserView as AdminUserView
 from ._users import CompanySetupView as CompanySetupView
@@ -44,6 +46,8 @@ __all__ = [
     "BillingRecord",
     "CompanySetupView",
     "CompanyStatus",
+    "FirmRow",
+    "InvitationView",
     "TimeEntryRow",
     "ApiTokenView",
     "ClassRecord",

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import ConfigurationError, NotFoundError
 from ._base import StoreBase
+from ._firms import scope_filter
 from .models import (
     AdminUser,
     Company,
@@ -132,15 +133,6 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _scope_filter(user: AdminUserView) -> Any:
-    """The SQL condition that keeps only the companies ``user`` may see."""
-    if user.firm_id is not None:
-        return Company.firm_id == user.firm_id
-    if user.company_id is not None:
-        return Company.id == user.company_id
-    return Company.id.is_(None)  # a user without a scope sees nothing
-
-
 class UsersMixin(StoreBase):
     """Admin users, their scope, the wizard's facts and the admin pages' reads."""
 
@@ -167,11 +159,20 @@ class UsersMixin(StoreBase):
         if (firm_name is None) == (company_id is None):
             raise ConfigurationError("give a user either a firm or a company, not both")
         with self._tx() as s:
-            if s.scalars(select(AdminUser).where(AdminUser.email == email)).first():
-                raise ConfigurationError(f"a user with the email {email!r} already exists")
             firm = None
             if firm_name is not None:
                 firm = s.scalars(select(Firm).where(Firm.name == firm_name)).first()
+            # an email may belong to several accounts, once each
+            if firm is not None:
+                same_account = AdminUser.firm_id == firm.id
+            else:
+                same_account = AdminUser.company_id == (company_id if firm_name is None else -1)
+            taken = s.scalars(
+                select(AdminUser).where(AdminUser.email == email, same_account)
+            ).first()
+            if taken is not None:
+                raise ConfigurationError(f"a user with the email {email!r} already exists")
+            if firm_name is not None:
                 if firm is None:
                     firm = Firm(name=firm_name, created_at=now)
                     s.add(firm)
@@ -205,6 +206,16 @@ class UsersMixin(StoreBase):
                 select(AdminUser).where(AdminUser.email == normalise_email(email))
             ).first()
             return _user_view(row) if row else None
+
+    def admin_users_with_email(self, email: str) -> list[AdminUserView]:
+        """Every account's user with that email (case ignored), by id."""
+        with self._tx() as s:
+            rows = s.scalars(
+                select(AdminUser)
+                .where(AdminUser.email == normalise_email(email))
+                .order_by(AdminUser.id)
+            )
+            return [_user_view(r) for r in rows]
 
     def list_admin_users(self) -> list[AdminUserView]:
         """Every user, by email."""
@@ -240,14 +251,14 @@ class UsersMixin(StoreBase):
         """The ids of the companies the user's role covers, by id."""
         with self._tx() as s:
             return list(
-                s.scalars(select(Company.id).where(_scope_filter(user)).order_by(Company.id))
+                s.scalars(select(Company.id).where(scope_filter(s, user)).order_by(Company.id))
             )
 
     def can_see_company(self, user: AdminUserView, company_id: int) -> bool:
         """Whether the company exists and the user's role covers it."""
         with self._tx() as s:
             found = s.scalar(
-                select(Company.id).where(Company.id == company_id, _scope_filter(user))
+                select(Company.id).where(Company.id == company_id, scope_filter(s, user))
             )
             return found is not None
 
@@ -265,10 +276,10 @@ class UsersMixin(StoreBase):
         """
         from .sql_store import _company_view
 
-        query = select(Company).where(_scope_filter(user))
-        if company_id is not None:
-            query = query.where(Company.id == company_id)
         with self._tx() as s:
+            query = select(Company).where(scope_filter(s, user))
+            if company_id is not None:
+                query = query.where(Company.id == company_id)
             companies = list(s.scalars(query.order_by(Company.name, Company.id)))
             ids = [c.id for c in companies]
             if not ids:

@@ -90,6 +90,8 @@ class Company(Base):
     __tablename__ = "company"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"), index=True)
+    # migration 0008: the firm that holds the primary-admin role (None: the company itself)
+    primary_admin_firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"))
     name: Mapped[str] = mapped_column(String(200))
     # migration 0009: the recorded billing owner (store/_billing.py resolves the current one)
     billing_owner: Mapped[str] = mapped_column(String(10), default="client")
@@ -122,7 +124,8 @@ class AdminUser(Base):
 
     __tablename__ = "admin_user"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # migration 0008: one row per account an email belongs to (no longer unique)
+    email: Mapped[str] = mapped_column(String(254), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))  # owner | admin | support
     firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"), index=True)
@@ -134,6 +137,42 @@ class AdminUser(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=0)
     password_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     firm: Mapped[Firm | None] = relationship()
+
+
+class FirmConnection(Base):
+    """A firm account connected under another (the primary); ``mode`` is ``connected`` (the
+    clients show together) or ``separate`` (under the same sign-in, invisible to the others)."""
+
+    __tablename__ = "firm_connection"
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"), primary_key=True)
+    primary_firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"))
+    mode: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CompanyFirm(Base):
+    """The second firm of a company (the first is ``Company.firm_id``); at most two."""
+
+    __tablename__ = "company_firm"
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class FirmInvitation(Base):
+    """A company's invitation to its accountant; only a hash of the link's token is kept."""
+
+    __tablename__ = "firm_invitation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(20))  # pending | accepted | revoked
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"))
 
 
 class SyncSession(Base):

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import ConfigurationError, NotFoundError, StoreError
 from ._base import StoreBase
 from ._billing import BillingMixin
+from ._firms import FirmsMixin
 from ._lists import ListsMixin
 from ._log import LogMixin
 from ._payroll import PayrollMixin
@@ -129,6 +130,7 @@ class SqlStore(
     ReadsMixin,
     LogMixin,
     UsersMixin,
+    FirmsMixin,
     TimeMixin,
     PayrollMixin,
     TimeExportMixin,

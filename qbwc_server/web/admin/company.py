@@ -109,8 +109,15 @@ def dashboard() -> str:
         if wanted != "firm_billed" and not _matches(row, badge, due, wanted):
             continue
         rows.append({"status": row, "badge": badge, "due": due})
+    labels: dict[int, str] = {}
+    if user.view.firm_id is not None:
+        firms = services().store.visible_firm_ids(user.view.firm_id)
+        if len(firms) > 1:  # connected accounts: label each client with its account
+            ids = [r.company.id for r in everything]
+            labels = services().store.account_labels(ids, firms)
     return render_template(
         "admin/dashboard.html",
+        labels=labels,
         rows=rows,
         total=len(everything),
         query=query,
@@ -137,6 +144,8 @@ def new_company() -> Response | tuple[str, int] | str:
         )
     except ConfigurationError as exc:
         return render_template("admin/new_company.html", form=form, error=str(exc)), 400
+    if form.primary_admin.data:
+        services().store.set_primary_admin_firm(made.company.id, user.view.firm_id)
     flash(f"{made.company.name} is added. Choose what it imports from QuickBooks.", "success")
     return redirect(url_for("admin.setup_options", company_id=made.company.id))
 

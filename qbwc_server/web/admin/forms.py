@@ -25,6 +25,12 @@ class ActionForm(FlaskForm):  # type: ignore[misc]
 
 class NewCompanyForm(FlaskForm):  # type: ignore[misc]
     name = StringField("Company name", validators=[DataRequired(), Length(max=200)])
+    primary_admin = BooleanField("Make me the primary admin")
+
+
+class InviteForm(FlaskForm):  # type: ignore[misc]
+    email = StringField("Accountant's email", validators=[DataRequired(), Length(max=254)])
+    name = StringField("Accountant's name", validators=[DataRequired(), Length(max=200)])
 
 
 class ConfirmDeleteForm(FlaskForm):  # type: ignore[misc]
@@ -44,6 +50,7 @@ __all__ = [
     "ActionForm",
     "ApprovalForm",
     "ConfirmDeleteForm",
+    "InviteForm",
     "LoginForm",
     "NewCompanyForm",
     "PasswordForm",
