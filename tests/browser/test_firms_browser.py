@@ -1,0 +1,66 @@
+"""Connected firm accounts and an accountant invitation in a real browser (JavaScript off):
+connect two accounts and see one labelled client list; a company invites its accountant, who
+accepts into the second of two connected accounts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from qbwc_server import admin
+from tests.browser.conftest import Site
+from tests.web.admin.conftest import PASSWORD, make_user
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(page, site: Site, email: str) -> None:
+    page.goto(site.url + "/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+
+
+def test_connect_accounts_and_accept_an_invitation_into_the_second(page, site: Site) -> None:
+    """Smith CPA connects Jones LLP (labelled list), then a self-managed company's invitation is
+    accepted into Jones LLP, and its client shows labelled Jones LLP."""
+    store, clock = site.store, site.clock
+    admin.add_company(store, clock, "Acme Builders", firm="Smith CPA")
+    admin.add_company(store, clock, "Cedar Farms", firm="Jones LLP")
+    own = admin.add_company(store, clock, "Self Made").company.id
+    for firm in ("Smith CPA", "Jones LLP"):
+        make_user(store, clock, "me@practice.example", "owner", firm=firm)
+    make_user(store, clock, "boss@self.example", "admin", company_id=own)
+
+    _sign_in(page, site, "me@practice.example")
+    page.click("text=Firm accounts")
+    page.select_option("#account", "Jones LLP")
+    page.fill("#password", PASSWORD)
+    page.check("input[name=mode][value=connected]")
+    page.click("text=Confirm this account")
+    assert "Jones LLP" in page.inner_text("#pending")
+    page.click("a[href$='/firms/review']")
+    page.click("button:has-text('Connect my accounts')")
+    rows = page.inner_text("table.table")
+    assert "Acme Builders" in rows and "Cedar Farms" in rows
+    assert re.search(r"Cedar Farms\s+Jones LLP", rows) and re.search(
+        r"Acme Builders\s+Smith CPA", rows
+    )
+    page.click("text=Sign out")
+
+    _sign_in(page, site, "boss@self.example")
+    page.goto(f"{site.url}/companies/{own}/accountant")
+    page.fill("#email", "me@practice.example")
+    page.fill("#name", "Ann Acc")
+    page.click("main form.card button[type=submit]")
+    link = page.inner_text("#invite-link")
+    page.click("text=Sign out")
+
+    _sign_in(page, site, "me@practice.example")
+    assert link.startswith(site.url + "/invitations/")  # built from the request's host
+    page.goto(link)
+    page.select_option("#firm", label="Jones LLP")
+    page.click("main button.primary")
+    page.goto(site.url + "/")
+    assert re.search(r"Self Made\s+Jones LLP", page.inner_text("table.table"))
