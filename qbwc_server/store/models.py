@@ -98,6 +98,12 @@ class Company(Base):
     billing_owner_firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"))
     billing_owner_since: Mapped[date | None] = mapped_column(Date)
     next_billing_date: Mapped[date | None] = mapped_column(Date)
+    # migration 0009: payroll settings the firm sets up (mappings/payroll_settings.py)
+    pay_period: Mapped[str | None] = mapped_column(String(20))
+    pay_period_anchor: Mapped[date | None] = mapped_column(Date)
+    week_start: Mapped[str] = mapped_column(String(10), default="Monday", server_default="Monday")
+    overtime_daily_minutes: Mapped[int | None] = mapped_column(Integer)
+    overtime_weekly_minutes: Mapped[int | None] = mapped_column(Integer)
     qbwc_username: Mapped[str] = mapped_column(String(100), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     file_id: Mapped[str] = mapped_column(String(38), unique=True)
@@ -498,6 +504,30 @@ class CompanySetup(Base):
     password_shown_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     qwc_downloaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     checklist_done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # migration 0009: the client set-up's payroll settings and client administrator steps
+    payroll_done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    client_admin_done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ClientAdminInvitation(Base):
+    """A firm's invitation to a client's account administrator (migration 0009): the link sets
+    the administrator's password; only a hash of its token is kept."""
+
+    __tablename__ = "client_admin_invitation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id"), index=True)
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"))
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    team_member_id: Mapped[int | None] = mapped_column(ForeignKey("team_member.id"))
+    invited_by: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    state: Mapped[str] = mapped_column(String(20))  # pending | accepted | revoked
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    admin_user_id: Mapped[int | None] = mapped_column(ForeignKey("admin_user.id"))
+    seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class PayrollMapping(Base):
