@@ -18,7 +18,7 @@ from tests.store.test_lists import apply, sample_rows
 from tests.web.admin.conftest import Client, World
 
 _LINK = re.compile(
-    r'<code class="secret" id="invitation-link">http://localhost(/client-admin/[^<]+)</code>'
+    r'<code id="invitation-link">http://localhost(/client-admin/[^<]+)</code>'
 )
 PAYROLL = {
     "pay_period": "semimonthly",
