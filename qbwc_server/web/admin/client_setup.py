@@ -5,17 +5,12 @@ tell the firm when they accept (a dashboard notice, and an email when SMTP is se
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import datetime
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
-from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
-from mappings.firms import invitation_lifetime
 from mappings.payroll_settings import (
     PAY_PERIODS,
     WEEKDAYS,
@@ -25,33 +20,23 @@ from mappings.payroll_settings import (
     read_settings_form,
 )
 
-from ... import accounts
+from ... import accounts, invite_links
+from ... import client_setup as service
 from ...errors import ConfigurationError, NotFoundError
-from ...mail import mail_configured, send_mail
+from ...mail import mail_configured
 from .access import bp, clock, company_or_404, me, not_found, services
 from .forms import ActionForm
-from .setup import STEPS, wizard
-
-_SALT = "qbtime-client-admin-invitation"
-
+from .setup import wizard
 
 # the set-up's overview ---------------------------------------------------------------------
-def step_done(company: Any, setup: Any) -> dict[str, datetime | None]:
-    """When each step of the set-up was last done (None: not yet)."""
-    return {
-        "setup_payroll": setup.payroll_done_at,
-        "setup_options": setup.options_done_at,
-        "setup_confirm": company.delete_confirmed_at or company.first_sync_at,
-        "setup_client_admin": setup.client_admin_done_at,
-        "setup_web_connector": setup.qwc_downloaded_at,
-        "setup_checklist": setup.checklist_done_at,
-    }
-
-
-def next_step(company: Any, setup: Any) -> str | None:
-    """The first step not done yet (where the set-up resumes), or None when all are done."""
-    done = step_done(company, setup)
-    return next((endpoint for endpoint, _ in STEPS if done[endpoint] is None), None)
+ENDPOINTS = {
+    "payroll": "setup_payroll",
+    "options": "setup_options",
+    "first_sync": "setup_confirm",
+    "client_admin": "setup_client_admin",
+    "web_connector": "setup_web_connector",
+    "checklist": "setup_checklist",
+}
 
 
 @bp.get("/companies/<int:company_id>/setup")
@@ -59,14 +44,13 @@ def next_step(company: Any, setup: Any) -> str | None:
 def setup_overview(company_id: int) -> str:
     """Every step of the set-up with when it was done, and a button to resume."""
     company = company_or_404(company_id, write=True)
-    setup = services().store.get_company_setup(company_id)
+    progress = service.setup_progress(services().store, company_id)
+    resume = service.next_step(progress)
     return render_template(
         "admin/setup_overview.html",
         company=company,
-        steps=STEPS,
-        step=None,
-        done=step_done(company, setup),
-        resume=next_step(company, setup),
+        progress=[(ENDPOINTS[s.key], s.label, s.done_at) for s in progress],
+        resume=ENDPOINTS[resume] if resume else None,
     )
 
 
@@ -130,43 +114,22 @@ def setup_payroll(company_id: int) -> Any:
 
 
 # the client administrator ------------------------------------------------------------------
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key or "", salt=_SALT)
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _new_link() -> tuple[str, str]:
-    token = secrets.token_urlsafe(32)
-    signed = _serializer().dumps(token)
-    return url_for("admin.accept_client_admin", signed=signed, _external=True), _hash(token)
+def _secret() -> str:
+    key = current_app.secret_key or ""
+    return key.decode() if isinstance(key, bytes) else key
 
 
 def _token_hash(signed: str) -> str | None:
-    try:
-        token = _serializer().loads(signed)
-    except BadSignature:
-        return None
-    return _hash(token) if isinstance(token, str) else None
+    return invite_links.hash_of_signed(_secret(), invite_links.CLIENT_ADMIN, signed)
 
 
-def _send_invitation(company_name: str, email: str, name: str, firm: str, link: str) -> str:
-    body = (
-        f"Hello {name},\n\n{firm} set up {company_name} in qbtime-sync and asks you to be its "
-        "account administrator: you approve time, see the syncs with QuickBooks and manage "
-        f"the team.\nOpen this link within 14 days to choose your password (it works once):"
-        f"\n\n{link}\n"
-    )
-    result = send_mail(
-        services().settings,
-        to=email,
-        subject=f"Your {company_name} account administrator invitation",
-        body=body,
-        to_name=name,
-    )
-    return result.detail
+def _link_context(company: Any) -> dict[str, str]:
+    user = me()
+    return {
+        "sender": user.view.firm_name or company.name,
+        "base_url": services().settings.public_url.strip() or request.host_url,
+        "secret": _secret(),
+    }
 
 
 def _members_with_email(company_id: int) -> list[Any]:
@@ -240,25 +203,22 @@ def invite_client_admin(company_id: int) -> Any:
         error = text if text.endswith(".") else f"{text}; give a valid email address."
         return _admin_page(company, error=error, typed=typed, status=400)
     user = me()
-    link, token_hash = _new_link()
-    now = clock().now()
     try:
-        services().store.add_client_admin_invitation(
+        made = service.invite_client_admin(
+            services().store,
+            services().settings,
+            clock(),
             company_id,
-            firm_id=user.view.firm_id,
             email=email,
             name=name,
             team_member_id=member_id,
+            firm_id=user.view.firm_id,
             invited_by=user.view.email,
-            token_hash=token_hash,
-            expires_at=now + invitation_lifetime(),
-            now=now,
+            **_link_context(company),
         )
     except NotFoundError:
         not_found()
-    firm = user.view.firm_name or company.name
-    note = _send_invitation(company.name, email, name, firm, link)
-    return _admin_page(company, link=link, note=note)
+    return _admin_page(company, link=made.link, note=made.mail)
 
 
 @bp.post("/companies/<int:company_id>/setup/client-admin/skip")
@@ -278,20 +238,17 @@ def skip_client_admin(company_id: int) -> Response:
 def resend_client_admin(company_id: int, invitation_id: int) -> Any:
     """A new link for a pending or expired invitation (the old link stops working)."""
     company = company_or_404(company_id, write=True)
-    link, token_hash = _new_link()
-    now = clock().now()
-    renewed = services().store.renew_client_admin_invitation(
+    renewed = service.renew_client_admin(
+        services().store,
+        services().settings,
+        clock(),
         company_id,
         invitation_id,
-        token_hash=token_hash,
-        expires_at=now + invitation_lifetime(),
-        now=now,
+        **_link_context(company),
     )
     if renewed is None:
         not_found()
-    firm = me().view.firm_name or company.name
-    note = _send_invitation(company.name, renewed.email, renewed.name, firm, link)
-    return _admin_page(company, link=link, note=note)
+    return _admin_page(company, link=renewed.link, note=renewed.mail)
 
 
 @bp.post("/companies/<int:company_id>/setup/client-admin/<int:invitation_id>/revoke")
@@ -305,19 +262,6 @@ def revoke_client_admin(company_id: int, invitation_id: int) -> Response:
         not_found()
     flash("The invitation is withdrawn; its link no longer works.", "success")
     return redirect(url_for("admin.setup_client_admin", company_id=company_id))
-
-
-def _tell_the_firm(accepted: Any) -> None:
-    body = (
-        f"{accepted.name} ({accepted.email}) accepted your invitation and now administers "
-        f"{accepted.company_name} in qbtime-sync.\n"
-    )
-    send_mail(
-        services().settings,
-        to=accepted.invited_by,
-        subject=f"{accepted.company_name}: {accepted.name} accepted",
-        body=body,
-    )
 
 
 @bp.route("/client-admin/<signed>", methods=["GET", "POST"])
@@ -354,7 +298,7 @@ def accept_client_admin(signed: str) -> Any:
     )
     if accepted is None:
         return render_template("admin/client_admin_accept.html", error=problem, **context), 409
-    _tell_the_firm(accepted)
+    service.tell_the_inviter(services().settings, accepted)
     flash(
         f"You administer {accepted.company_name} now. Sign in with {accepted.email} and the "
         "password you chose.",
