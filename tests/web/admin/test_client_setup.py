@@ -17,9 +17,7 @@ from tests.smtp_sink import smtp_sink
 from tests.store.test_lists import apply, sample_rows
 from tests.web.admin.conftest import Client, World
 
-_LINK = re.compile(
-    r'<code id="invitation-link">http://localhost(/client-admin/[^<]+)</code>'
-)
+_LINK = re.compile(r'<code id="invitation-link">http://localhost(/client-admin/[^<]+)</code>')
 PAYROLL = {
     "pay_period": "semimonthly",
     "anchor": "2026-11-16",
