@@ -9,7 +9,7 @@ optional). From them: the pay period a day falls in, and how a week's hours spli
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final, Literal
@@ -19,6 +19,7 @@ __all__ = [
     "PAY_PERIODS",
     "WEEKDAYS",
     "DaySplit",
+    "HoursSummary",
     "PayPeriod",
     "PayrollSettings",
     "PayrollSettingsError",
@@ -26,6 +27,7 @@ __all__ = [
     "pay_period_of",
     "read_settings_form",
     "split_overtime",
+    "summarize_hours",
     "week_of",
 ]
 
@@ -207,6 +209,47 @@ def split_overtime(settings: PayrollSettings, days: Sequence[tuple[date, int]]) 
             regular = min(regular, room)
             used[week] = used.get(week, 0) + regular
         out.append(DaySplit(day, regular, worked - regular))
+    return out
+
+
+WORKED_HOUR_TYPES: Final = ("regular", "overtime", "doubletime")
+
+
+@dataclass(frozen=True, slots=True)
+class HoursSummary:
+    """A person's worked minutes in a date range: split by the overtime rules, beside the
+    minutes entered as overtime (or double time)."""
+
+    worked: int
+    regular: int
+    overtime: int
+    entered_overtime: int
+
+    @property
+    def differs(self) -> bool:
+        """The entered hour types do not match what the rules give."""
+        return self.overtime != self.entered_overtime
+
+
+def summarize_hours(
+    settings: PayrollSettings, worked: Iterable[tuple[int, date, str, int]]
+) -> dict[int, HoursSummary]:
+    """Per person (any key), from (person, day, hour type, minutes): the rules' split of the
+    worked hour types (paid time off is not worked time and is left out)."""
+    days: dict[int, list[tuple[date, int]]] = {}
+    entered: dict[int, int] = {}
+    for person, day, hour_type, minutes in worked:
+        if hour_type not in WORKED_HOUR_TYPES:
+            continue
+        days.setdefault(person, []).append((day, minutes))
+        if hour_type != "regular":
+            entered[person] = entered.get(person, 0) + minutes
+    out: dict[int, HoursSummary] = {}
+    for person, entries in days.items():
+        split = split_overtime(settings, entries)
+        regular = sum(d.regular for d in split)
+        overtime = sum(d.overtime for d in split)
+        out[person] = HoursSummary(regular + overtime, regular, overtime, entered.get(person, 0))
     return out
 
 

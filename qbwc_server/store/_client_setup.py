@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mappings.firms import invitation_state
@@ -16,7 +16,25 @@ from mappings.payroll_settings import PayrollSettings
 
 from ..errors import NotFoundError
 from ._base import StoreBase
-from .models import AdminUser, ClientAdminInvitation, Company, CompanySetup, TeamMember
+from .models import (
+    AdminUser,
+    ClientAdminInvitation,
+    Company,
+    CompanySetup,
+    TeamMember,
+    TimeEntry,
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkedDay:
+    """A team member's worked minutes on one day, by the hour type entered."""
+
+    team_member_id: int
+    team_member: str
+    day: date
+    hour_type: str
+    minutes: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,6 +127,51 @@ class ClientSetupMixin(StoreBase):
             row.overtime_weekly_minutes = settings.overtime_weekly_minutes
             _setup_row(s, company_id).payroll_done_at = now
             return _settings(row)
+
+    def worked_days(
+        self,
+        company_id: int,
+        *,
+        date_from: date,
+        date_to: date,
+        team_member_ids: Iterable[int] = (),
+    ) -> list[WorkedDay]:
+        """Worked minutes per team member, day and hour type in the date range (deleted entries
+        left out), for the overtime rules' split; one grouped query."""
+        people = sorted(set(team_member_ids))
+        query = (
+            select(
+                TimeEntry.team_member_id,
+                TeamMember.name,
+                TimeEntry.work_date,
+                TimeEntry.hour_type,
+                func.sum(TimeEntry.duration_seconds),
+            )
+            .join(TeamMember, TeamMember.id == TimeEntry.team_member_id)
+            .where(
+                TimeEntry.company_id == company_id,
+                TimeEntry.deleted.is_(False),
+                TimeEntry.work_date >= date_from,
+                TimeEntry.work_date <= date_to,
+            )
+            .group_by(
+                TimeEntry.team_member_id, TeamMember.name, TimeEntry.work_date, TimeEntry.hour_type
+            )
+            .order_by(TeamMember.name, TimeEntry.team_member_id, TimeEntry.work_date)
+        )
+        if people:
+            query = query.where(TimeEntry.team_member_id.in_(people))
+        with self._read() as s:
+            return [
+                WorkedDay(
+                    team_member_id=int(m),
+                    team_member=name,
+                    day=d,
+                    hour_type=h,
+                    minutes=int(seconds or 0) // 60,
+                )
+                for m, name, d, h, seconds in s.execute(query)
+            ]
 
     # client administrator invitations --------------------------------------------------------
     def add_client_admin_invitation(
@@ -299,4 +362,4 @@ class ClientSetupMixin(StoreBase):
             return True
 
 
-__all__ = ["ClientAdminInvitationView", "ClientSetupMixin"]
+__all__ = ["ClientAdminInvitationView", "ClientSetupMixin", "WorkedDay"]

@@ -205,3 +205,41 @@ def test_describe_names_every_setting() -> None:
     assert text["Pay period"] == "Weekly"
     assert text["Daily overtime after"] == "8 hours"
     assert dict(ps.describe_settings(ps.PayrollSettings()))["Pay period"] == "not set"
+
+
+def test_summary_splits_worked_time_and_compares_the_entered_types() -> None:
+    settings = ps.PayrollSettings(overtime_daily_minutes=480)
+    day = date(2026, 12, 1)
+    got = ps.summarize_hours(
+        settings,
+        [
+            (1, day, "regular", 540),
+            (1, day, "overtime", 60),
+            (1, day, "pto:vacation", 480),
+            (2, day, "regular", 300),
+        ],
+    )
+    assert got[1] == ps.HoursSummary(worked=600, regular=480, overtime=120, entered_overtime=60)
+    assert got[1].differs and not got[2].differs
+    assert set(got) == {1, 2}
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 3),
+            days,
+            st.sampled_from(["regular", "overtime", "pto:x"]),
+            st.integers(0, 900),
+        ),
+        max_size=25,
+    ),
+    st.one_of(st.none(), st.integers(1, 900)),
+)
+def test_summary_keeps_every_worked_minute(
+    worked: list[tuple[int, date, str, int]], daily: int | None
+) -> None:
+    got = ps.summarize_hours(ps.PayrollSettings(overtime_daily_minutes=daily), worked)
+    for person, summary in got.items():
+        expected = sum(m for p, _, h, m in worked if p == person and not h.startswith("pto"))
+        assert summary.worked == expected == summary.regular + summary.overtime

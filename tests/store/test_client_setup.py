@@ -182,3 +182,54 @@ def test_notices_reach_the_inviting_firm_until_dismissed(
     assert not store.dismiss_client_admin_notice(made.id, [stranger], now=clock.now())
     assert store.dismiss_client_admin_notice(made.id, [firm], now=clock.now())
     assert store.client_admin_notices([firm], now=clock.now()) == []
+
+
+def test_worked_days_groups_minutes_per_day_and_hour_type(
+    store: SqlStore, clock: FixedClock
+) -> None:
+    import uuid
+
+    from sqlalchemy import insert, select
+    from sqlalchemy.orm import Session
+
+    from qbwc_server.store.models import TeamMember, TimeEntry
+    from tests.store.test_lists import apply, sample_rows
+
+    company = add_company(store, clock)
+    apply(store, company, sample_rows()["team_member"], clock.now())
+    with Session(store.engine) as s, s.begin():
+        member = s.scalars(select(TeamMember.id).where(TeamMember.company_id == company)).first()
+        for day, seconds, hour_type, deleted in [
+            (2, 7200, "regular", False),
+            (2, 5400, "regular", False),
+            (2, 3600, "overtime", False),
+            (3, 3600, "regular", True),
+            (30, 3600, "regular", False),
+        ]:
+            s.execute(
+                insert(TimeEntry),
+                {
+                    "company_id": company,
+                    "uuid": "{" + str(uuid.uuid4()).upper() + "}",
+                    "team_member_id": member,
+                    "work_date": date(2026, 11, day),
+                    "duration_seconds": seconds,
+                    "hour_type": hour_type,
+                    "billable": False,
+                    "state": "submitted",
+                    "export_state": "pending",
+                    "locked": False,
+                    "deleted": deleted,
+                    "created_at": clock.now(),
+                    "updated_at": clock.now(),
+                },
+            )
+    got = store.worked_days(company, date_from=date(2026, 11, 1), date_to=date(2026, 11, 29))
+    assert sorted((w.team_member_id, w.day.day, w.hour_type, w.minutes) for w in got) == [
+        (member, 2, "overtime", 60),
+        (member, 2, "regular", 210),
+    ]
+    none = store.worked_days(
+        company, date_from=date(2026, 11, 1), date_to=date(2026, 11, 30), team_member_ids=[-1]
+    )
+    assert none == []

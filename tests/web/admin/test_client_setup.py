@@ -224,3 +224,66 @@ def test_invitation_and_acceptance_mail_through_the_smtp_sink(
         _, told = sink.wait_for(2)
         assert told["To"] == world.emails["owner"]
         assert "Pat Boss (pat@acme.example) accepted" in told.get_content()
+
+
+def _entries(world: World, company: int, hours: list[tuple[str, float, str]]) -> int:
+    """Time entries of one imported employee: (ISO date, hours, hour type)."""
+    import uuid
+    from datetime import date
+
+    from sqlalchemy import insert, select
+    from sqlalchemy.orm import Session
+
+    from qbwc_server.store.models import TeamMember, TimeEntry
+
+    apply(world.store, company, sample_rows()["team_member"], world.clock.now())
+    now = world.clock.now()
+    with Session(world.store.engine) as s, s.begin():
+        member = s.scalars(
+            select(TeamMember.id).where(
+                TeamMember.company_id == company, TeamMember.qb_role == "employee"
+            )
+        ).first()
+        for day, h, hour_type in hours:
+            s.execute(
+                insert(TimeEntry),
+                {
+                    "company_id": company,
+                    "uuid": "{" + str(uuid.uuid4()).upper() + "}",
+                    "team_member_id": member,
+                    "work_date": date.fromisoformat(day),
+                    "duration_seconds": int(h * 3600),
+                    "hour_type": hour_type,
+                    "billable": False,
+                    "state": "submitted",
+                    "export_state": "pending",
+                    "locked": False,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            )
+    assert member is not None
+    return member
+
+
+def test_the_time_page_uses_the_pay_period_and_the_overtime_rules(signed_in, world: World) -> None:
+    """The time page links the current and previous pay periods, approves the current one by
+    default, and splits each person's hours by the rules beside the entered hour types."""
+    c = signed_in("owner")
+    page = c.get(f"/companies/{world.a1}/time").get_data(as_text=True)
+    assert "Current pay period" not in page and "overtime-summary" not in page
+    # the test clock is 2026-11-02 (a Monday); weekly periods from Monday 2026-10-26
+    weekly = {**PAYROLL, "pay_period": "weekly", "anchor": "2026-10-26", "week_start": "Monday"}
+    weekly.update(daily_hours="8", weekly_hours="")
+    assert c.post(f"/companies/{world.a1}/setup/payroll", weekly).status_code == 302
+    _entries(world, world.a1, [("2026-11-02", 10, "regular"), ("2026-11-03", 6, "regular")])
+    page = c.get(f"/companies/{world.a1}/time").get_data(as_text=True)
+    assert "Current pay period: 2026-11-02 to 2026-11-08" in page
+    assert "Previous pay period: 2026-10-26 to 2026-11-01" in page
+    assert 'id="a-from" name="date_from" type="date" required value="2026-11-02"' in page
+    summary = page[page.index('id="overtime-summary"') :]
+    assert "16.00" in summary and "14.00" in summary and "2.00" in summary
+    assert "differs" in summary
+    narrow = c.get(f"/companies/{world.a1}/time?from=2026-11-03&to=2026-11-03")
+    summary = narrow.get_data(as_text=True).split('id="overtime-summary"')[1]
+    assert "6.00" in summary and "differs" not in summary.split("</table>")[0]
