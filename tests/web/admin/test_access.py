@@ -504,3 +504,27 @@ def test_matrix_firm_routes_reach_only_the_users_group(
             for n in COMPANIES:
                 assert _NAMES[n] not in answer.get_data(as_text=True)
     assert store.list_firms() == before
+
+
+@pytest.mark.parametrize("role", ["north", "quiet", "other_owner", "owner"])
+def test_matrix_no_firm_form_widens_what_a_user_sees(
+    app, signed_in, matrix: Matrix, role: str
+) -> None:
+    """Whatever a user posts to the firm-account forms (each account as the primary, confirm,
+    disconnect) without proving another account's password, they see no company they could not
+    see before: a separate account cannot connect itself or take over its group."""
+    c = signed_in(role)
+    store = matrix.world.store
+    user = store.find_admin_user(matrix.world.emails[role])
+    assert user is not None
+    before = set(store.visible_company_ids(user))
+    for firm_id in matrix.firms.values():
+        c.post("/firms/primary", {"primary": str(firm_id)})
+        c.post("/firms/add", {"account": "Smith CPA", "password": "wrong!", "mode": "connected"})
+        c.get("/firms/review")
+        c.post("/firms/confirm")
+        assert set(store.visible_company_ids(user)) <= before, (role, firm_id)
+    for firm_id in matrix.firms.values():
+        c.post(f"/firms/{firm_id}/disconnect")
+        c.post("/firms/confirm")
+        assert set(store.visible_company_ids(user)) <= before, (role, firm_id)
