@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
@@ -44,10 +45,16 @@ SignInOutcome = Literal["ok", "refused", "throttled"]
 
 @dataclass(frozen=True, slots=True)
 class SignIn:
-    """What a sign-in attempt came to; ``user`` only when ``outcome`` is ``ok``."""
+    """What a sign-in attempt came to; ``users`` (every account whose password matched, by id)
+    only when ``outcome`` is ``ok``."""
 
     outcome: SignInOutcome
-    user: AdminUserView | None = None
+    users: tuple[AdminUserView, ...] = ()
+
+    @property
+    def user(self) -> AdminUserView | None:
+        """The one account signed in to (None: refused, or several to choose from)."""
+        return self.users[0] if len(self.users) == 1 else None
 
 
 def one_time_password() -> str:
@@ -169,15 +176,18 @@ def sign_in(
     email: str,
     password: str,
     address: str,
-    account: str = "",
+    user_ids: Collection[int] | None = None,
 ) -> SignIn:
     """Check an email and password, throttled per email and per address like authenticate.
 
-    An email in several accounts signs in to the first whose password matches, or to
-    ``account`` (a firm name) when given.
+    An email may belong to several accounts (one user each): the password is checked against
+    every one of them, so the time taken does not say which matched, and ``users`` holds each
+    account it opens (the sign-in page then asks which to open).
 
     Too many failures in ``login_failure_window_seconds`` refuse further attempts without
     checking the password; a success clears the failures of that email and address.
+
+    :param user_ids: check only these users of the email (switching to one more account).
     """
     now = clock.now()
     key = FAILURE_PREFIX + normalise_email(email)[:96]
@@ -189,17 +199,16 @@ def sign_in(
     ):
         return SignIn("throttled")
     users = store.admin_users_with_email(email) if len(email) <= EMAIL_MAX else []
-    if account:  # the account named on the sign-in page (an email in several accounts)
-        users = [u for u in users if u.firm_name == account or str(u.company_id) == account]
-    user = None
+    if user_ids is not None:
+        users = [u for u in users if u.id in user_ids]
+    matched: list[AdminUserView] = []
     candidates: list[AdminUserView | None] = list(users) or [None]
-    for candidate in candidates:
+    for candidate in candidates:  # no early exit: every account costs one check
         hashed = candidate.password_hash if candidate else _DUMMY_HASH
         if check_password_hash(hashed, password) and candidate is not None:
-            user = candidate
-            break
-    if user is None:
+            matched.append(candidate)
+    if not matched:
         store.record_login_failure(username=key, address=address, now=now)
         return SignIn("refused")
     store.clear_login_failures(username=key, address=address)
-    return SignIn("ok", user)
+    return SignIn("ok", tuple(matched))

@@ -30,7 +30,11 @@ settings.register_profile("qbtime", deadline=None, suppress_health_check=[Health
 settings.load_profile("qbtime")
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT.parent / "shared" / "reference"
+# the checkout's sibling ``shared/`` (a git worktree may sit one level deeper, e.g. /work/wt/x)
+REFERENCE = next(
+    (p / "shared" / "reference" for p in ROOT.parents if (p / "shared" / "reference").is_dir()),
+    ROOT.parent / "shared" / "reference",
+)
 FIXTURES = ROOT / "fixtures"
 
 

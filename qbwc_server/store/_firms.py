@@ -145,8 +145,8 @@ class FirmsMixin(StoreBase):
         one sign-in with ``primary_id`` as the primary. Accounts already in the group of one of
         them keep their mode and move under the new primary.
 
-        :raises ConfigurationError: an unknown mode, a firm connected to itself, or a firm
-            that belongs to another group.
+        :raises ConfigurationError: an unknown mode, a firm connected to itself, a firm
+            that belongs to another group, or a primary that is kept separate.
         :raises NotFoundError: no firm has one of the ids.
         """
         if set(others.values()) - set(MODES):
@@ -159,7 +159,10 @@ class FirmsMixin(StoreBase):
                 if s.get(Firm, firm) is None:
                     raise NotFoundError(f"no firm with id {firm}")
             links = _links(s)
-            groups = {links[f][0] if f in links else f for f in wanted}
+            if links.get(primary_id, (0, "connected"))[1] != "connected":
+                raise ConfigurationError("an account kept separate cannot be the primary one")
+            # an account kept separate brings only itself, never the group it is kept apart in
+            groups = {links[f][0] if links.get(f, (0, ""))[1] == "connected" else f for f in wanted}
             grouped = {p for p, _ in links.values()}
             if len(groups & grouped) > 1:
                 raise ConfigurationError("an account belongs to another group of accounts")

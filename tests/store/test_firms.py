@@ -124,3 +124,20 @@ def test_invitation_expired_and_revoked(store: SqlStore, clock: FixedClock) -> N
     assert store.revoke_invitation(ids["a1"], old.id, now=later)
     assert "withdrawn" in (store.accept_invitation("e2", ids["B"], now=later) or "")
     assert store.company_firm_ids(ids["a1"]) == [ids["A"]]
+
+
+def test_a_separate_account_is_never_the_primary_nor_brings_its_group(
+    store: SqlStore, clock: FixedClock
+) -> None:
+    """C kept separate under A cannot become the primary (its clients would show to all), and
+    connecting C elsewhere takes C alone out of A's group, never A's clients with it."""
+    ids = _firms(store, clock)
+    store.connect_firms(ids["A"], {ids["B"]: "connected", ids["C"]: "separate"}, now=clock.now())
+    with pytest.raises(ConfigurationError, match="kept separate"):
+        store.connect_firms(ids["C"], {ids["A"]: "connected"}, now=clock.now())
+    d = admin.add_company(store, clock, "d1", firm="D").company
+    firm_d = store.company_firm_ids(d.id)[0]
+    store.connect_firms(firm_d, {ids["C"]: "connected"}, now=clock.now())
+    assert store.visible_firm_ids(firm_d) == {firm_d, ids["C"]}
+    assert store.visible_firm_ids(ids["A"]) == {ids["A"], ids["B"]}
+    assert store.visible_firm_ids(ids["C"]) == {firm_d, ids["C"]}

@@ -20,6 +20,7 @@ from . import (
     invitations,
     payroll,
     setup,
+    switch,
     time,
 )
 from .access import bp, load_user
@@ -32,7 +33,19 @@ if TYPE_CHECKING:
 __all__ = ["bp", "init_admin"]
 
 # the view modules add their routes to ``bp`` when imported
-_VIEWS = (auth, billing, client_setup, company, errors, firms, invitations, payroll, setup, time)
+_VIEWS = (
+    auth,
+    billing,
+    client_setup,
+    company,
+    errors,
+    firms,
+    invitations,
+    payroll,
+    setup,
+    switch,
+    time,
+)
 
 
 def init_admin(app: Flask, settings: Settings) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn
 
-from flask import Blueprint, abort, current_app, request
+from flask import Blueprint, abort, current_app, request, url_for
 from flask_login import UserMixin, current_user
 
 from ...store import AdminUserView, CompanyView
@@ -77,6 +77,13 @@ def me() -> SignedInUser:
     """The signed-in user (views behind ``login_required`` only)."""
     user: SignedInUser = current_user._get_current_object()
     return user
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never another host (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("admin.dashboard")
 
 
 def not_found() -> NoReturn:

@@ -5,24 +5,27 @@ from __future__ import annotations
 import logging
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
 from ... import accounts
-from .access import SignedInUser, bp, clock, me, services
+from . import switch
+from .access import SignedInUser, bp, clock, me, safe_next, services
 from .forms import LoginForm, PasswordForm
 
 log = logging.getLogger(__name__)
 
 # pages a user with a one-time password may still open
-_BEFORE_CHANGE = frozenset({"admin.login", "admin.logout", "admin.password", "admin.static"})
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never another host (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("admin.dashboard")
+_BEFORE_CHANGE = frozenset(
+    {
+        "admin.login",
+        "admin.logout",
+        "admin.password",
+        "admin.static",
+        "admin.choose_account",
+        "admin.switch_account",
+    }
+)
 
 
 @bp.before_app_request
@@ -45,7 +48,7 @@ def login() -> Response | tuple[str, int] | str:
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
         if current_user.is_authenticated:
-            return redirect(_safe_next(form.next.data))
+            return redirect(safe_next(form.next.data))
         return render_template("admin/login.html", form=form)
     if not form.validate():
         return render_template("admin/login.html", form=form), 400
@@ -66,22 +69,28 @@ def login() -> Response | tuple[str, int] | str:
             f"{minutes} minutes and try again, or ask an owner for a new password."
         )
         return render_template("admin/login.html", form=form, error=error), 429
-    if outcome.user is None:
+    if not outcome.users:
         log.info("sign-in refused for %r from %s", form.email.data, request.remote_addr)
         error = "That email and password do not match. Check both and try again."
         return render_template("admin/login.html", form=form, error=error), 401
-    login_user(SignedInUser(outcome.user))
-    if outcome.user.must_change_password:
+    if len(outcome.users) > 1:  # the password opens several accounts: the user chooses one
+        switch.sign_out()
+        switch.remember_proven(outcome.users, form.next.data or "")
+        return redirect(url_for("admin.choose_account"))
+    user = outcome.users[0]
+    login_user(SignedInUser(user))
+    switch.remember_proven(outcome.users)
+    if user.must_change_password:
         flash("Choose your own password to finish signing in.", "info")
         return redirect(url_for("admin.password"))
-    return redirect(_safe_next(form.next.data))
+    return redirect(safe_next(form.next.data))
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
     """Sign out (a POST with CSRF, so another site cannot sign you out)."""
-    logout_user()
+    switch.sign_out()
     flash("You are signed out.", "info")
     return redirect(url_for("admin.login"))
 
@@ -107,5 +116,6 @@ def password() -> Response | tuple[str, int] | str:
     if updated is None:
         return render_template("admin/password.html", form=form, error=problem), 400
     login_user(SignedInUser(updated))
+    switch.refresh_proven(updated)
     flash("Your password is changed; other sessions of yours are signed out.", "success")
     return redirect(url_for("admin.dashboard"))

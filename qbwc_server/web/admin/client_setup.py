@@ -233,9 +233,9 @@ def skip_client_admin(company_id: int) -> Response:
     return redirect(url_for("admin.setup_web_connector", company_id=company_id))
 
 
-@bp.post("/companies/<int:company_id>/setup/client-admin/<int:invitation_id>/resend")
+@bp.post("/companies/<int:company_id>/setup/client-admin/<int:invite_id>/resend")
 @login_required
-def resend_client_admin(company_id: int, invitation_id: int) -> Any:
+def resend_client_admin(company_id: int, invite_id: int) -> Any:
     """A new link for a pending or expired invitation (the old link stops working)."""
     company = company_or_404(company_id, write=True)
     renewed = service.renew_client_admin(
@@ -243,7 +243,7 @@ def resend_client_admin(company_id: int, invitation_id: int) -> Any:
         services().settings,
         clock(),
         company_id,
-        invitation_id,
+        invite_id,
         **_link_context(company),
     )
     if renewed is None:
@@ -251,13 +251,13 @@ def resend_client_admin(company_id: int, invitation_id: int) -> Any:
     return _admin_page(company, link=renewed.link, note=renewed.mail)
 
 
-@bp.post("/companies/<int:company_id>/setup/client-admin/<int:invitation_id>/revoke")
+@bp.post("/companies/<int:company_id>/setup/client-admin/<int:invite_id>/revoke")
 @login_required
-def revoke_client_admin(company_id: int, invitation_id: int) -> Response:
+def revoke_client_admin(company_id: int, invite_id: int) -> Response:
     """Withdraw a pending invitation."""
     company_or_404(company_id, write=True)
     if not services().store.revoke_client_admin_invitation(
-        company_id, invitation_id, now=clock().now()
+        company_id, invite_id, now=clock().now()
     ):
         not_found()
     flash("The invitation is withdrawn; its link no longer works.", "success")
@@ -307,12 +307,12 @@ def accept_client_admin(signed: str) -> Any:
     return redirect(url_for("admin.login"))
 
 
-@bp.post("/notices/client-admin/<int:invitation_id>/dismiss")
+@bp.post("/notices/client-admin/<int:invite_id>/dismiss")
 @login_required
-def dismiss_client_admin_notice(invitation_id: int) -> Response:
+def dismiss_client_admin_notice(invite_id: int) -> Response:
     """Hide the dashboard's notice that a client's administrator accepted."""
     user = me()
     firms = services().store.visible_firm_ids(user.view.firm_id) if user.view.firm_id else ()
-    if not services().store.dismiss_client_admin_notice(invitation_id, firms, now=clock().now()):
+    if not services().store.dismiss_client_admin_notice(invite_id, firms, now=clock().now()):
         not_found()
     return redirect(url_for("admin.dashboard"))

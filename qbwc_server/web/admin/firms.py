@@ -26,6 +26,17 @@ def _my_firm() -> int:
     return user.view.firm_id
 
 
+def _group(firm: int) -> tuple[int, list[FirmRow]]:
+    """The primary and the accounts of ``firm``'s connection group that its users may see and
+    act on: an account kept separate sees only itself (not its primary's other accounts, their
+    clients or their counts), so it can neither connect itself nor take the group over."""
+    primary_id, group = services().store.connection_group(firm)
+    own = next(r for r in group if r.id == firm)
+    if own.mode == "separate":
+        return firm, [own]
+    return primary_id, group
+
+
 def _pending() -> dict[str, str]:
     found = session.get(_KEY, {}).get("pending", {})
     return dict(found)
@@ -42,7 +53,7 @@ def _save(pending: dict[str, str], primary: int) -> None:
 def _page(error: str | None = None, status: int = 200) -> tuple[str, int]:
     firm = _my_firm()
     store = services().store
-    primary_id, group = store.connection_group(firm)
+    primary_id, group = _group(firm)
     firms = {r.id: r for r in store.list_firms()}
     pending = {int(k): v for k, v in _pending().items() if int(k) in firms}
     in_group = {r.id for r in group} if len(group) > 1 else {firm}
@@ -97,7 +108,7 @@ def firms_add() -> Response | tuple[str, int]:
         return _page("That is the account you are signed in to.", 400)
     pending = _pending()
     pending[str(found.id)] = mode
-    _save(pending, _primary(store.connection_group(firm)[0]))
+    _save(pending, _primary(_group(firm)[0]))
     flash(f"{found.name} is confirmed. Add another or review.", "success")
     return redirect(url_for("admin.firms"))
 
@@ -108,9 +119,10 @@ def firms_primary() -> Response | tuple[str, int]:
     """Choose which account is the primary one."""
     firm = _my_firm()
     wanted = request.form.get("primary", "")
-    store = services().store
-    _, group = store.connection_group(firm)
-    allowed = {r.id for r in group} | {int(k) for k in _pending()} | {firm}
+    _, group = _group(firm)
+    # an account kept separate is never the primary: everyone connected sees the primary's clients
+    allowed = {r.id for r in group if r.mode != "separate"} | {firm}
+    allowed |= {int(k) for k, mode in _pending().items() if mode == "connected"}
     if not wanted.isdigit() or int(wanted) not in allowed:
         return _page("Choose the primary account from the list.", 400)
     _save(_pending(), int(wanted))
@@ -123,7 +135,7 @@ def firms_review() -> Response | str:
     """The accounts as they will be connected: confirm or go back."""
     firm = _my_firm()
     store = services().store
-    primary_id, group = store.connection_group(firm)
+    primary_id, group = _group(firm)
     pending = {int(k): v for k, v in _pending().items()}
     if not pending and _primary(primary_id) == primary_id:
         flash("Confirm another account first.", "info")
@@ -141,7 +153,7 @@ def firms_confirm() -> Response | tuple[str, int]:
     """Connect my accounts: store the connections chosen."""
     firm = _my_firm()
     store = services().store
-    primary_id, group = store.connection_group(firm)
+    primary_id, group = _group(firm)
     plan = {r.id: r.mode or "connected" for r in group} | {firm: "connected"}
     plan |= {int(k): v for k, v in _pending().items()}
     primary = _primary(primary_id)
@@ -161,8 +173,9 @@ def firms_disconnect(firm_id: int) -> Response:
     """Disconnect one account of your group (404 for any other)."""
     firm = _my_firm()
     store = services().store
-    _, group = store.connection_group(firm)
-    if firm_id not in {r.id for r in group} or len(group) < 2:
+    _, group = _group(firm)
+    own = group[0].primary_firm_id is not None and firm_id == firm  # a separate one leaves
+    if not own and (firm_id not in {r.id for r in group} or len(group) < 2):
         not_found()
     store.disconnect_firm(firm_id)
     flash("The account is disconnected.", "success")

@@ -148,6 +148,8 @@ def time_unlock(company_id: int, entry_id: int) -> Response:
     form = ActionForm()
     if not form.validate() or entry_id >= 2**63:
         abort(400)
+    if services().store.get_time_entry(company_id, entry_id) is None:
+        abort(404)  # another company's entry: as if it did not exist, like every other id
     today = clock().now().date()
     ok = services().store.unlock_time_entry(
         company_id, entry_id, not_before=today - timedelta(days=UNLOCK_DAYS), now=clock().now()
@@ -156,8 +158,8 @@ def time_unlock(company_id: int, entry_id: int) -> Response:
         flash(f"Time entry {entry_id} is unlocked.", "success")
     else:
         flash(
-            f"Time entry {entry_id} was not unlocked: it is not locked, not this company's, or "
-            f"older than {UNLOCK_DAYS} days.",
+            f"Time entry {entry_id} was not unlocked: it is not locked, or older than "
+            f"{UNLOCK_DAYS} days.",
             "error",
         )
     return redirect(url_for("admin.time_entries", company_id=company_id))

@@ -60,9 +60,22 @@ class Client:
         kw.setdefault("base_url", self.base_url)
         return self.http.post(url, data=body, **kw)
 
-    def sign_in(self, email: str, password: str = PASSWORD) -> Any:
+    def sign_in(self, email: str, password: str = PASSWORD, *, account: str | None = None) -> Any:
+        """Sign in; when the password opens several accounts, open ``account`` (a firm or
+        company name) from the chooser."""
         response = self.post("/login", {"email": email, "password": password})
         self._token = None  # a new session: read the token again
+        if account is not None and response.headers.get("Location") == "/login/account":
+            response = self.choose(account)
+        return response
+
+    def choose(self, label: str) -> Any:
+        """Press the chooser's button of the account named ``label``."""
+        html = self.get("/login/account").get_data(as_text=True)
+        found = re.search(r'name="account" value="(\d+)" class="primary">' + re.escape(label), html)
+        assert found, f"no account {label!r} on the chooser"
+        response = self.post("/login/account", {"account": found.group(1)})
+        self._token = None
         return response
 
 

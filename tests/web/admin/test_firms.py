@@ -22,7 +22,8 @@ def me(app, world: World) -> Client:
     for firm in ("Smith CPA", "Jones LLP", "Green & Co"):
         make_user(world.store, world.clock, ME, "owner", firm=firm)
     c = Client(app.test_client())
-    assert c.sign_in(ME, "correct horse battery").status_code in (302, 200)
+    answer = c.sign_in(ME, "correct horse battery", account="Smith CPA")
+    assert answer.status_code == 302 and answer.headers["Location"] == "/"
     return c
 
 
