@@ -8,6 +8,7 @@ from __future__ import annotations
 from ._billing import BillingRecord as BillingRecord
 from ._firms import FirmRow as FirmRow
 from ._firms import InvitationView as InvitationView
+from ._health import HealthInput as HealthInput
 from ._users import ROLES as ROLES
 from ._users import AdminUserView as AdminUserView
 from ._users import CompanySetupView as CompanySetupView
@@ -47,6 +48,7 @@ __all__ = [
     "CompanySetupView",
     "CompanyStatus",
     "FirmRow",
+    "HealthInput",
     "InvitationView",
     "TimeEntryRow",
     "ApiTokenView",

@@ -17,6 +17,7 @@ from ..errors import ConfigurationError, NotFoundError, StoreError
 from ._base import StoreBase
 from ._billing import BillingMixin
 from ._firms import FirmsMixin
+from ._health import HealthMixin
 from ._lists import ListsMixin
 from ._log import LogMixin
 from ._payroll import PayrollMixin
@@ -131,6 +132,7 @@ class SqlStore(
     LogMixin,
     UsersMixin,
     FirmsMixin,
+    HealthMixin,
     TimeMixin,
     PayrollMixin,
     TimeExportMixin,

@@ -73,6 +73,31 @@ def read_hcp(hcp: str, *, owner_id: str, country: str, major: int, minor: int) -
     )
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HcpPreferences:
+    """The preferences of the HCP response the health checks read (None: not said)."""
+
+    first_day_of_week: str | None = None
+    class_tracking: bool | None = None
+
+
+def read_hcp_preferences(hcp: bytes | None) -> HcpPreferences:
+    """``PreferencesRet``'s first day of the work week and class tracking, from a stored HCP
+    response; empty or unreadable input gives an empty record (the checks then say nothing)."""
+    if not hcp:
+        return HcpPreferences()
+    try:
+        for item in qbxml.iter_msgs_rs(hcp, lenient=True):
+            if isinstance(item, qbxml.Preferences):
+                return HcpPreferences(
+                    first_day_of_week=item.first_day_of_week,
+                    class_tracking=item.is_using_class_tracking,
+                )
+    except qbxml.QbxmlError as exc:
+        log.warning("unreadable stored HCP response: %s", exc)
+    return HcpPreferences()
+
+
 def binding_problem(
     company: CompanyView, company_file: str, stamp: str | None, *, stamp_owner: str | None = None
 ) -> str | None:
