@@ -16,6 +16,7 @@ from .health import HealthEmployee as HealthEmployee
 from .health import HealthFacts as HealthFacts
 from .health import HealthSession as HealthSession
 from .health import check_health as check_health
+from .health import check_to_json as check_to_json
 from .health import health_summary as health_summary
 from .lists import COUNT_KEYS as COUNT_KEYS
 from .lists import LIST_KINDS as LIST_KINDS
@@ -113,6 +114,7 @@ __all__ = [
     "change_options",
     "check_health",
     "check_hour_type",
+    "check_to_json",
     "choose_payroll_item",
     "class_to_row",
     "count_key",

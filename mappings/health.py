@@ -29,6 +29,7 @@ __all__ = [
     "Severity",
     "Where",
     "check_health",
+    "check_to_json",
     "health_summary",
 ]
 
@@ -374,3 +375,17 @@ def health_summary(checks: Sequence[Check]) -> tuple[str, str]:
         return "OK", "ok"
     text = "1 problem" if len(checks) == 1 else f"{len(checks)} problems"
     return text, "bad" if any(c.severity == "error" for c in checks) else "warn"
+
+
+def check_to_json(check: Check) -> dict[str, object]:
+    """One check as the API and ``qbtime company show --json`` give it."""
+    return {
+        "code": check.code,
+        "severity": check.severity,
+        "title": check.title,
+        "found": check.found,
+        "fix": check.fix,
+        "where": check.where,
+        "page": check.page,
+        "names": list(check.names),
+    }

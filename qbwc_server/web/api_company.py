@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from mappings import Check, health_summary
+from mappings import check_to_json, health_summary
 
 from ..admin import company_health
 from ..store import to_json
@@ -62,20 +62,6 @@ def get_company_status(company_id: int) -> Response:
     return jsonify(data=data)
 
 
-def check_json(check: Check) -> dict[str, Any]:
-    """One health check as the API and ``qbtime company show --json`` give it."""
-    return {
-        "code": check.code,
-        "severity": check.severity,
-        "title": check.title,
-        "found": check.found,
-        "fix": check.fix,
-        "where": check.where,
-        "page": check.page,
-        "names": list(check.names),
-    }
-
-
 @bp.get("/companies/<int:company_id>/health")
 def get_company_health(company_id: int) -> Response:
     """The company's integration health checks (``docs/health.md``): an empty list is healthy."""
@@ -91,6 +77,6 @@ def get_company_health(company_id: int) -> Response:
             "ok": not found,
             "summary": text,
             "checked_at": now.isoformat(),
-            "checks": [check_json(c) for c in found],
+            "checks": [check_to_json(c) for c in found],
         }
     )
