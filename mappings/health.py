@@ -165,7 +165,7 @@ def _week_start(f: HealthFacts) -> Check | None:
         title="QuickBooks' work week starts on another day",
         found=f"QuickBooks' first day of the work week is {qb}; this company's week starts on "
         f"{f.week_start}, so weekly overtime and timesheet weeks would not line up.",
-        fix=f"In QuickBooks: Edit > Preferences > Time & Expenses > Company Preferences, set "
+        fix=f"Edit > Preferences > Time & Expenses > Company Preferences, set "
         f"First Day of Work Week to {f.week_start}, then sync. If QuickBooks is right, change "
         f"the week start to {qb} in this company's payroll settings here instead.",
         where="QuickBooks",
@@ -183,7 +183,7 @@ def _class_tracking(f: HealthFacts) -> Check | None:
         title="Class tracking is off in QuickBooks",
         found=f"Classes are {'required' if level == 'require' else 'shown'} on time here, but "
         "class tracking is off in QuickBooks: it keeps no class on the time it receives.",
-        fix="In QuickBooks: Edit > Preferences > Accounting > Company Preferences, tick Use "
+        fix="Edit > Preferences > Accounting > Company Preferences, tick Use "
         "class tracking for transactions, then sync. If you do not track classes, set Classes "
         "to off in this company's import options here.",
         where="QuickBooks",
@@ -203,7 +203,7 @@ def _no_hourly(f: HealthFacts) -> Check | None:
         title="Employees without an hourly wage item",
         found=f"{_people(len(names))} with time to export have no hourly wage item in their "
         f"QuickBooks earnings: {_names(names)}.",
-        fix="In QuickBooks: Employee Center > the employee > Payroll Info > Earnings, add an "
+        fix="Employee Center > the employee > Payroll Info > Earnings, add an "
         "hourly wage item (such as Hourly Regular), then sync; then choose it for them on the "
         "payroll mapping page here if the company default does not apply.",
         where="QuickBooks",
@@ -225,7 +225,7 @@ def _no_time_data(f: HealthFacts) -> Check | None:
         found=f"{_people(len(names))} with time to export have Use time data to create "
         f"paychecks off in QuickBooks, so their exported hours will not reach their paychecks: "
         f"{_names(names)}.",
-        fix="In QuickBooks: Employee Center > the employee > Payroll Info, tick Use time data "
+        fix="Employee Center > the employee > Payroll Info, tick Use time data "
         "to create paychecks, then sync.",
         where="QuickBooks",
         names=names,
@@ -246,7 +246,7 @@ def _unlinked(f: HealthFacts) -> Check | None:
         found=f"{people} with approved time ({entries} "
         f"{'entry' if entries == 1 else 'entries'}) are not linked to a QuickBooks employee or "
         f"vendor, so their time cannot be exported: {_names(names)}.",
-        fix="In QuickBooks: add each of them as an employee (or as a vendor, with vendors "
+        fix="Add each of them as an employee (or as a vendor, with vendors "
         "imported) with the same first name, last name and email as here, then sync: the sync "
         "links them. See them on the team members page here.",
         where="QuickBooks",
@@ -282,7 +282,7 @@ def _company_file(f: HealthFacts) -> Check | None:
         severity="error",
         title="Another company file than the bound one",
         found=found,
-        fix=f"In QuickBooks: open {bound} before the Web Connector runs, then sync. If the "
+        fix=f"Open {bound} before the Web Connector runs, then sync. If the "
         "company file really moved, an administrator runs `qbtime company unbind "
         f"{f.company_id}` and syncs again.",
         where="QuickBooks",
@@ -320,7 +320,7 @@ def _qbxml(f: HealthFacts) -> Check | None:
         found=f"QuickBooks speaks qbXML {f.qbxml_version}; exported time carries its "
         "ExternalGUID from qbXML 9.0 on. Until then each entry's id rides in its Notes as a "
         "[qbtime:...] marker, which anyone editing the entry in QuickBooks can remove.",
-        fix="In QuickBooks: update to QuickBooks 2010 or later (qbXML 9.0 or newer, Help > "
+        fix="Update to QuickBooks 2010 or later (qbXML 9.0 or newer, Help > "
         "Update QuickBooks Desktop), then sync.",
         where="QuickBooks",
     )
@@ -332,14 +332,17 @@ def _no_recent_sync(f: HealthFacts, now: datetime, every: timedelta) -> Check | 
         return None
     hours = (now - since).total_seconds() / 3600
     age = f"{hours:.0f} hours" if hours < 48 else f"{hours / 24:.0f} days"
-    what = "since its last successful sync" if f.last_success_at else "since it was added"
+    what = (
+        f"The last successful sync was {age} ago"
+        if f.last_success_at
+        else f"No successful sync in the {age} since the company was added"
+    )
     minutes = int(every.total_seconds() // 60)
     return Check(
         code="no_recent_sync",
         severity="error",
         title="No successful sync for a while",
-        found=f"No successful sync for {age} {what}; the Web Connector should sync every "
-        f"{minutes} minutes.",
+        found=f"{what}; the Web Connector should sync every {minutes} minutes.",
         fix="On the QuickBooks computer: start the Web Connector with this company's "
         "application ticked for Auto-Run, and make sure QuickBooks can open the company file; "
         "the last sessions here show why a sync failed.",

@@ -172,7 +172,7 @@ def test_never_synced_counts_from_when_the_company_was_added() -> None:
     assert codes(fresh) == []
     old = healthy(last_success_at=None, created_at=NOW - timedelta(days=3))
     check = only(old)
-    assert "since it was added" in check.found and "3 days" in check.found
+    assert "since the company was added" in check.found and "3 days" in check.found
 
 
 def test_many_names_are_shortened_in_the_text_but_all_kept() -> None:
