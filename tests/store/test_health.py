@@ -40,7 +40,7 @@ def members(store: SqlStore, company_id: int) -> dict[str, int]:
         rows = conn.execute(
             text("SELECT name, id FROM team_member WHERE company_id = :c"), {"c": company_id}
         )
-        return dict(rows)  # type: ignore[arg-type]
+        return {str(r[0]): int(r[1]) for r in rows}
 
 
 def add_entry(store: SqlStore, clock: FixedClock, company_id: int, member_id: int) -> int:
