@@ -167,7 +167,8 @@ def _week_start(f: HealthFacts) -> Check | None:
         f"{f.week_start}, so weekly overtime and timesheet weeks would not line up.",
         fix=f"Edit > Preferences > Time & Expenses > Company Preferences, set "
         f"First Day of Work Week to {f.week_start}, then sync. If QuickBooks is right, change "
-        f"the week start to {qb} in this company's payroll settings here instead.",
+        f"the week start to {qb} in this company's payroll settings here instead (or "
+        f"`qbtime company payroll-settings {f.company_id} --week-start {qb}`).",
         where="QuickBooks",
         page="payroll-settings",
     )

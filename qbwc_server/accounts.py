@@ -119,16 +119,24 @@ def reset_password(store: SqlStore, clock: Clock, email: str) -> NewPassword:
     return NewPassword(user=user, password=password)
 
 
-def check_new_password(user: AdminUserView, new: str, repeat: str) -> str | None:
-    """Why ``new`` cannot be the user's password, or None when it can."""
+def check_first_password(email: str, new: str, repeat: str) -> str | None:
+    """Why ``new`` cannot be the password of a person with that email, or None when it can."""
     if new != repeat:
         return "The two new passwords differ."
     if len(new) < PASSWORD_MIN:
         return f"Choose a password of at least {PASSWORD_MIN} characters."
     if len(new) > PASSWORD_MAX:
         return f"A password is at most {PASSWORD_MAX} characters."
-    if new.strip().lower() == user.email:
+    if new.strip().lower() == normalise_email(email):
         return "Your password cannot be your email address."
+    return None
+
+
+def check_new_password(user: AdminUserView, new: str, repeat: str) -> str | None:
+    """Why ``new`` cannot be the user's password, or None when it can."""
+    problem = check_first_password(user.email, new, repeat)
+    if problem:
+        return problem
     if check_password_hash(user.password_hash, new):
         return "Choose a password different from the current one."
     return None

@@ -81,6 +81,7 @@ def create_app(
     app.extensions["qbtime"] = Services(settings=settings, store=store, qbwc=service)
 
     from .web import api_company as _api_company  # noqa: F401  (adds its route to api_bp)
+    from .web import api_setup as _api_setup  # noqa: F401  (adds its route to api_bp)
     from .web import log_api  # noqa: F401 - adds the sync log route to the api blueprint
     from .web.admin import init_admin
     from .web.api import bp as api_bp

@@ -19,6 +19,7 @@ from . import (
     __version__,
     admin,
     cli_billing,
+    cli_client,
     cli_firm,
     cli_log,
     cli_ops,
@@ -383,6 +384,9 @@ def demo(seconds_limit: float) -> None:
 # main.add_command(cli_<topic>.<group>) or company.add_command(cli_<topic>.<command>).
 company.add_command(cli_ops.company_unlock)
 company.add_command(cli_billing.company_billing)
+company.add_command(cli_client.company_setup)
+company.add_command(cli_client.company_payroll_settings)
+company.add_command(cli_client.company_invite_admin)
 main.add_command(cli_log.log_group)
 main.add_command(cli_log.replay)
 company.add_command(cli_sync.company_resync)

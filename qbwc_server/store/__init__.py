@@ -6,6 +6,7 @@ Only this package imports SQLAlchemy; it must not import flask or spyne.
 from __future__ import annotations
 
 from ._billing import BillingRecord as BillingRecord
+from ._client_setup import ClientAdminInvitationView as ClientAdminInvitationView
 from ._firms import FirmRow as FirmRow
 from ._firms import InvitationView as InvitationView
 from ._health import HealthInput as HealthInput

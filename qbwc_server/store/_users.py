@@ -78,6 +78,9 @@ class CompanySetupView:
     password_shown_at: datetime | None
     qwc_downloaded_at: datetime | None
     checklist_done_at: datetime | None
+    payroll_done_at: datetime | None = None
+    options_done_at: datetime | None = None
+    client_admin_done_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,7 +128,20 @@ def _setup_view(company_id: int, row: CompanySetup | None) -> CompanySetupView:
         password_shown_at=row.password_shown_at if row else None,
         qwc_downloaded_at=row.qwc_downloaded_at if row else None,
         checklist_done_at=row.checklist_done_at if row else None,
+        payroll_done_at=row.payroll_done_at if row else None,
+        options_done_at=row.options_done_at if row else None,
+        client_admin_done_at=row.client_admin_done_at if row else None,
     )
+
+
+SETUP_FACTS = (
+    "password_shown_at",
+    "qwc_downloaded_at",
+    "checklist_done_at",
+    "payroll_done_at",
+    "options_done_at",
+    "client_admin_done_at",
+)
 
 
 def normalise_email(email: str) -> str:
@@ -335,11 +351,11 @@ class UsersMixin(StoreBase):
             return _setup_view(company_id, s.get(CompanySetup, company_id))
 
     def mark_company_setup(self, company_id: int, **times: datetime) -> CompanySetupView:
-        """Record ``password_shown_at``, ``qwc_downloaded_at`` or ``checklist_done_at``.
+        """Record when a set-up fact happened (the :data:`SETUP_FACTS`).
 
         :raises NotFoundError: no company has that id.
         """
-        allowed = {"password_shown_at", "qwc_downloaded_at", "checklist_done_at"}
+        allowed = set(SETUP_FACTS)
         if set(times) - allowed:
             raise ValueError(f"unknown set-up facts {sorted(set(times) - allowed)}")
         with self._tx() as s:

@@ -504,8 +504,10 @@ class CompanySetup(Base):
     password_shown_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     qwc_downloaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     checklist_done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    # migration 0009: the client set-up's payroll settings and client administrator steps
+    # migration 0009: when the payroll settings, import options and client administrator steps
+    # of the set-up were last done
     payroll_done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    options_done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     client_admin_done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from ..errors import ConfigurationError, NotFoundError, StoreError
 from ._base import StoreBase
 from ._billing import BillingMixin
+from ._client_setup import ClientSetupMixin
 from ._firms import FirmsMixin
 from ._health import HealthMixin
 from ._lists import ListsMixin
@@ -126,6 +127,7 @@ def _session_view(row: SyncSession) -> SessionView:
 
 class SqlStore(
     BillingMixin,
+    ClientSetupMixin,
     ListsMixin,
     QueueMixin,
     ReadsMixin,

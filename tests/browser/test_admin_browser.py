@@ -81,10 +81,18 @@ def test_point6_browser_journey(page, site: Site, tmp_path) -> None:
     page.click("main button[type=submit]")
     assert "No companies yet" in page.inner_text("main")
 
-    # add a client company: the wizard opens at step 1
+    # add a client company: the wizard opens at step 1, the payroll settings
     page.click("text=Add a client company")
     page.fill("#name", "Evergreen Builders")
     page.click("main button[type=submit]")
+    assert "/setup/payroll" in page.url
+    page.check("input[name=pay_period][value=biweekly]")
+    page.fill("#anchor", "2026-11-30")
+    page.select_option("#week_start", "Sunday")
+    page.check("input[name=overtime][value=rules]")
+    page.fill("#weekly_hours", "40")
+    screenshot(page, "setup-payroll")
+    page.click("text=Save and continue")
     assert "/setup/options" in page.url
     assert "Fixed after the first sync" in page.inner_text("main")
     page.select_option("#opt-classes", "show")
@@ -101,8 +109,13 @@ def test_point6_browser_journey(page, site: Site, tmp_path) -> None:
     page.fill("#typed", "delete")
     screenshot(page, "setup-first-sync")
     page.click("button.danger")
-    assert "/setup/web-connector" in page.url
+    assert "/setup/client-admin" in page.url
     assert site.store.get_company(company_id).delete_confirmed_at is not None
+    assert site.store.payroll_settings(company_id).overtime_weekly_minutes == 40 * 60
+
+    # step 4: no client administrator yet (tests/browser/test_client_setup_browser.py invites one)
+    page.click('button:has-text("No administrator for now")')
+    assert "/setup/web-connector" in page.url
 
     # step 3: the password, shown once, and the .qwc download
     page.click('button:has-text("Make the password")')

@@ -10,7 +10,18 @@ from typing import TYPE_CHECKING
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from . import auth, billing, company, errors, firms, invitations, payroll, setup, time
+from . import (
+    auth,
+    billing,
+    client_setup,
+    company,
+    errors,
+    firms,
+    invitations,
+    payroll,
+    setup,
+    time,
+)
 from .access import bp, load_user
 
 if TYPE_CHECKING:
@@ -21,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["bp", "init_admin"]
 
 # the view modules add their routes to ``bp`` when imported
-_VIEWS = (auth, billing, company, errors, firms, invitations, payroll, setup, time)
+_VIEWS = (auth, billing, client_setup, company, errors, firms, invitations, payroll, setup, time)
 
 
 def init_admin(app: Flask, settings: Settings) -> None:

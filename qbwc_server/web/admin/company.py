@@ -151,14 +151,19 @@ def dashboard() -> str:
             }
         )
     labels: dict[int, str] = {}
+    notices: list[Any] = []
     if user.view.firm_id is not None:
         firms = services().store.visible_firm_ids(user.view.firm_id)
+        # issue 16: the clients' administrators who accepted the firm's invitation
+        notices = services().store.client_admin_notices(firms, now=clock().now())
         if len(firms) > 1:  # connected accounts: label each client with its account
             ids = [r.company.id for r in everything]
             labels = services().store.account_labels(ids, firms)
     return render_template(
         "admin/dashboard.html",
         labels=labels,
+        notices=notices,
+        action=ActionForm(),
         rows=rows,
         total=len(everything),
         query=query,
@@ -187,8 +192,8 @@ def new_company() -> Response | tuple[str, int] | str:
         return render_template("admin/new_company.html", form=form, error=str(exc)), 400
     if form.primary_admin.data:
         services().store.set_primary_admin_firm(made.company.id, user.view.firm_id)
-    flash(f"{made.company.name} is added. Choose what it imports from QuickBooks.", "success")
-    return redirect(url_for("admin.setup_options", company_id=made.company.id))
+    flash(f"{made.company.name} is added. Set up its payroll settings.", "success")
+    return redirect(url_for("admin.setup_payroll", company_id=made.company.id))
 
 
 @bp.get("/companies/<int:company_id>")

@@ -1,6 +1,8 @@
-"""The company set-up wizard, in the order QuickBooks Time's own set-up uses: (1) import options,
-(2) the first sync's removals confirmed by typing ``delete``, (3) the Web Connector: the .qwc
-download and the password, (4) what to check in QuickBooks before the first sync."""
+"""The company set-up wizard, in the order a firm sets a client up (QuickBooks Time's own
+set-up): (1) payroll settings, (2) import options, (3) the first sync's removals confirmed by
+typing ``delete``, (4) the client's administrator, (5) the Web Connector: the .qwc download and
+the password, (6) what to check in QuickBooks before the first sync. Steps 1 and 4 and the
+set-up's overview (where it resumes) are in ``client_setup.py``."""
 
 from __future__ import annotations
 
@@ -19,8 +21,10 @@ from .access import bp, clock, company_or_404, services
 from .forms import ActionForm, ConfirmDeleteForm, RegenerateForm
 
 STEPS = (
+    ("setup_payroll", "Payroll settings"),
     ("setup_options", "Import options"),
     ("setup_confirm", "First sync"),
+    ("setup_client_admin", "Client administrator"),
     ("setup_web_connector", "Web Connector"),
     ("setup_checklist", "QuickBooks checklist"),
 )
@@ -75,15 +79,19 @@ def _option_fields(current: Any, typed: dict[str, str] | None, first_sync_done: 
     return fields
 
 
-def _wizard(template: str, company: Any, step: str, status: Any = 200, **context: Any) -> Any:
-    body = render_template(f"admin/{template}", company=company, steps=STEPS, step=step, **context)
+def wizard(template: str, company: Any, step: str, status: Any = 200, **context: Any) -> Any:
+    """A step's page with the numbered steps above it (``status`` other than 200 too)."""
+    number = next(i for i, (endpoint, _) in enumerate(STEPS, 1) if endpoint == step)
+    body = render_template(
+        f"admin/{template}", company=company, steps=STEPS, step=step, number=number, **context
+    )
     return body if status == 200 else (body, status)
 
 
 @bp.route("/companies/<int:company_id>/setup/options", methods=["GET", "POST"])
 @login_required
 def setup_options(company_id: int) -> Any:
-    """Step 1: what the company imports, with an explanation of each option."""
+    """Step 2: what the company imports, with an explanation of each option."""
     company = company_or_404(company_id, write=True)
     store = services().store
     current = admin.import_options(store, company_id)
@@ -91,14 +99,14 @@ def setup_options(company_id: int) -> Any:
     form = ActionForm()
     if request.method == "GET":
         fields = _option_fields(current, None, done)
-        return _wizard("setup_options.html", company, "setup_options", form=form, fields=fields)
+        return wizard("setup_options.html", company, "setup_options", form=form, fields=fields)
     names = [name for name, _ in describe_options(current)]
     typed = {n: request.form.get(n, "")[:20] for n in names if n in request.form}
     try:
         admin.set_import_options(store, company_id, typed)
     except ConfigurationError as exc:
         fields = _option_fields(current, typed, done)
-        return _wizard(
+        return wizard(
             "setup_options.html",
             company,
             "setup_options",
@@ -107,6 +115,7 @@ def setup_options(company_id: int) -> Any:
             fields=fields,
             error=str(exc),
         )
+    store.mark_company_setup(company_id, options_done_at=clock().now())
     flash("Import options saved.", "success")
     return redirect(url_for("admin.setup_confirm", company_id=company_id))
 
@@ -114,7 +123,7 @@ def setup_options(company_id: int) -> Any:
 @bp.route("/companies/<int:company_id>/setup/first-sync", methods=["GET", "POST"])
 @login_required
 def setup_confirm(company_id: int) -> Any:
-    """Step 2: the first sync removes local customers/projects QuickBooks does not know; the
+    """Step 3: the first sync removes local customers/projects QuickBooks does not know; the
     admin types ``delete`` to allow it."""
     company = company_or_404(company_id, write=True)
     store = services().store
@@ -123,18 +132,18 @@ def setup_confirm(company_id: int) -> Any:
     form = ConfirmDeleteForm()
     context: dict[str, Any] = {"form": form, "options": options, "local": local}
     if request.method == "GET":
-        return _wizard("setup_confirm.html", company, "setup_confirm", **context)
+        return wizard("setup_confirm.html", company, "setup_confirm", **context)
     typed = form.typed.data or ""
     try:
         outcome = admin.confirm_first_sync(store, clock(), company_id, typed)
     except ConfigurationError:
         error = f"Type the word {admin.DELETE_WORD} to continue; nothing was changed."
-        return _wizard("setup_confirm.html", company, "setup_confirm", 400, error=error, **context)
+        return wizard("setup_confirm.html", company, "setup_confirm", 400, error=error, **context)
     if outcome.state == "first_sync_done":
         flash("The first sync already ran; nothing changed.", "info")
     else:
         flash("Confirmed: the first sync may remove customers QuickBooks does not know.", "success")
-    return redirect(url_for("admin.setup_web_connector", company_id=company_id))
+    return redirect(url_for("admin.setup_client_admin", company_id=company_id))
 
 
 def qwc_url() -> tuple[str | None, str | None]:
@@ -160,10 +169,10 @@ def qwc_url() -> tuple[str | None, str | None]:
 @bp.get("/companies/<int:company_id>/setup/web-connector")
 @login_required
 def setup_web_connector(company_id: int) -> Any:
-    """Step 3: the .qwc download beside the password, and numbered Web Connector steps."""
+    """Step 5: the .qwc download beside the password, and numbered Web Connector steps."""
     company = company_or_404(company_id, write=True)
     base, problem = qwc_url()
-    return _wizard(
+    return wizard(
         "setup_web_connector.html",
         company,
         "setup_web_connector",
@@ -186,7 +195,7 @@ def make_password(company_id: int) -> Any:
     base, problem = qwc_url()
     context: dict[str, Any] = {"base": base, "problem": problem, "form": form}
     if setup.password_shown_at is not None and not form.confirm.data:
-        return _wizard(
+        return wizard(
             "setup_web_connector.html",
             company,
             "setup_web_connector",
@@ -201,7 +210,7 @@ def make_password(company_id: int) -> Any:
         )
     password = admin.regenerate_password(store, company_id)
     setup = store.mark_company_setup(company_id, password_shown_at=clock().now())
-    return _wizard(
+    return wizard(
         "setup_web_connector.html",
         company,
         "setup_web_connector",
@@ -240,11 +249,11 @@ def download_qwc(company_id: int) -> Any:
 @bp.route("/companies/<int:company_id>/setup/checklist", methods=["GET", "POST"])
 @login_required
 def setup_checklist(company_id: int) -> Any:
-    """Step 4: what to check in QuickBooks before the first sync."""
+    """Step 6: what to check in QuickBooks before the first sync."""
     company = company_or_404(company_id, write=True)
     form = ActionForm()
     if request.method == "GET":
-        return _wizard("setup_checklist.html", company, "setup_checklist", form=form)
+        return wizard("setup_checklist.html", company, "setup_checklist", form=form)
     if not form.validate():
         abort(400)
     services().store.mark_company_setup(company_id, checklist_done_at=clock().now())

@@ -10,11 +10,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from mappings.payroll_settings import PayrollSettings, pay_period_of, summarize_hours
+
 from .access import bp, clock, company_or_404, services
 from .forms import ActionForm, ApprovalForm
 
 UNLOCK_DAYS = 90
 ENTRIES_SHOWN = 500
+SUMMARY_DAYS = 62  # the overtime summary covers at most about two months
 STATES = ("draft", "submitted", "approved")
 EXPORT_STATES = ("pending", "in_flight", "exported", "needs_update", "needs_delete", "error")
 
@@ -46,6 +49,13 @@ def time_entries(company_id: int) -> str:
     }
     rows = store.time_entries_page(company_id, limit=ENTRIES_SHOWN, **filters)
     people = store.list_tree(company_id, "team_members")
+    settings = store.payroll_settings(company_id)
+    periods = _pay_periods(settings, clock().now().date())
+    # the approval form defaults to the filter's dates, else the current pay period
+    approve_range = (filters["date_from"], filters["date_to"])
+    if approve_range == (None, None) and periods:
+        approve_range = periods[0][1:]
+    summary = _overtime_summary(store, company_id, settings, filters, periods)
     return render_template(
         "admin/time.html",
         company=company,
@@ -58,7 +68,48 @@ def time_entries(company_id: int) -> str:
         action=ActionForm(),
         unlock_from=clock().now().date() - timedelta(days=UNLOCK_DAYS),
         shown=ENTRIES_SHOWN,
+        periods=periods,
+        approve_range=approve_range,
+        summary=summary,
     )
+
+
+def _pay_periods(settings: PayrollSettings, today: date) -> list[tuple[str, date, date]]:
+    """The current and the previous pay period, when the company has one set."""
+    if settings.pay_period is None:
+        return []
+    start, end = pay_period_of(settings, today)
+    before = pay_period_of(settings, start - timedelta(days=1))
+    return [("Current pay period", start, end), ("Previous pay period", *before)]
+
+
+def _overtime_summary(
+    store: Any,
+    company_id: int,
+    settings: PayrollSettings,
+    filters: dict[str, Any],
+    periods: list[tuple[str, date, date]],
+) -> dict[str, Any] | None:
+    """Each person's hours in the filter's dates (else the current pay period), split by the
+    company's overtime rules beside the hour types entered; None without rules or dates."""
+    if settings.overtime_daily_minutes is None and settings.overtime_weekly_minutes is None:
+        return None
+    start, end = filters["date_from"], filters["date_to"]
+    if start is None or end is None:
+        if not periods:
+            return None
+        start, end = periods[0][1], periods[0][2]
+    if end < start or (end - start).days > SUMMARY_DAYS:
+        return None
+    worked = store.worked_days(
+        company_id, date_from=start, date_to=end, team_member_ids=filters["team_member_ids"]
+    )
+    names = {w.team_member_id: w.team_member for w in worked}
+    split = summarize_hours(
+        settings, [(w.team_member_id, w.day, w.hour_type, w.minutes) for w in worked]
+    )
+    rows = sorted(((names[k], v) for k, v in split.items()), key=lambda r: r[0])
+    return {"start": start, "end": end, "rows": rows}
 
 
 @bp.post("/companies/<int:company_id>/time/approval")

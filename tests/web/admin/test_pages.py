@@ -65,15 +65,18 @@ def test_point2_dashboard_counts_waiting_and_blocked_time(signed_in, world: Worl
 
 
 def test_point3_add_a_company_then_walk_the_wizard(signed_in, world: World) -> None:
-    """Adding a client company opens step 1 of its set-up, in the owner's firm."""
+    """Adding a client company opens step 1 of its set-up (payroll settings), in the owner's
+    firm; step 2 is what to import."""
     c = signed_in("admin")
     answer = c.post("/companies/new", {"name": "  Dune   Surveying "})
     assert answer.status_code == 302
-    company_id = int(re.search(r"/companies/(\d+)/setup/options", answer.headers["Location"])[1])
+    company_id = int(re.search(r"/companies/(\d+)/setup/payroll", answer.headers["Location"])[1])
     company = world.store.get_company(company_id)
     assert company.name == "Dune Surveying" and company.firm_name == "Smith CPA"
     step1 = c.get(answer.headers["Location"]).get_data(as_text=True)
-    assert "1. What to import" in step1 and "Fixed after the first sync" in step1
+    assert "1. Payroll settings" in step1
+    step2 = c.get(f"/companies/{company_id}/setup/options").get_data(as_text=True)
+    assert "2. What to import" in step2 and "Fixed after the first sync" in step2
 
 
 def test_point3_new_company_form_keeps_what_was_typed(signed_in) -> None:
@@ -125,7 +128,7 @@ def test_point3_continue_needs_the_word_delete(signed_in, world: World) -> None:
     assert "Type the word delete" in refused.get_data(as_text=True)
     assert world.store.get_company(world.a1).delete_confirmed_at is None
     ok = c.post(f"/companies/{world.a1}/setup/first-sync", {"typed": " Delete "})
-    assert ok.headers["Location"].endswith("/setup/web-connector")
+    assert ok.headers["Location"].endswith("/setup/client-admin")
     assert world.store.get_company(world.a1).delete_confirmed_at == world.clock.now()
 
 

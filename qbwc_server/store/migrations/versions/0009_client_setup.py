@@ -29,6 +29,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("overtime_weekly_minutes", sa.Integer(), nullable=True))
     with op.batch_alter_table("company_setup", schema=None) as batch_op:
         batch_op.add_column(sa.Column("payroll_done_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("options_done_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(
             sa.Column("client_admin_done_at", sa.DateTime(timezone=True), nullable=True)
         )
@@ -79,6 +80,7 @@ def downgrade() -> None:
     op.drop_table("client_admin_invitation")
     with op.batch_alter_table("company_setup", schema=None) as batch_op:
         batch_op.drop_column("client_admin_done_at")
+        batch_op.drop_column("options_done_at")
         batch_op.drop_column("payroll_done_at")
     with op.batch_alter_table("company", schema=None) as batch_op:
         batch_op.drop_column("overtime_weekly_minutes")
