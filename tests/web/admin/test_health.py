@@ -110,3 +110,19 @@ def test_another_firm_gets_404_for_the_health_of_a_company_it_cannot_see(
     assert other.get(f"/companies/{sick}").status_code == 404
     dashboard = other.get("/").get_data(as_text=True)
     assert "Acme Builders" not in dashboard and "3 problems" not in dashboard
+
+
+def test_week_start_links_to_the_payroll_settings(signed_in, world: World, seed: Seeder) -> None:
+    """QuickBooks' work week starting on Sunday while the company's starts on Monday: the fix
+    links to the set-up's payroll settings, where the week start is changed here."""
+    company_file = load_sample_company(clock=world.clock)
+    company_file.preferences = dataclasses.replace(
+        company_file.preferences, first_day_of_week="Sunday"
+    )
+    hcp = FakeQuickBooks(company_file).hcp_response().encode("utf-8")
+    seed.session(world.a2, qbxml_version="16.0", company_file=FILE, hcp_response=hcp)
+    world.store.update_company(world.a2, last_success_at=world.clock.now())
+    page = signed_in("owner").get(f"/companies/{world.a2}").get_data(as_text=True)
+    section = html.unescape(_health_section(page))
+    assert 'data-code="week_start"' in section and "Sunday" in section
+    assert f'href="/companies/{world.a2}/setup/payroll">Payroll settings</a>' in section
