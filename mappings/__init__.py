@@ -1,7 +1,7 @@
 """Pure mappings between QuickBooks records and store rows. Imports only ``qbxml``.
 
 Field maps (:mod:`.lists`), reconcile plans (:mod:`.reconcile`), per-company import options
-(:mod:`.options`), time entry input (:mod:`.time`) and time export rules (:mod:`.time_export`);
+(:mod:`.options`), integration health checks (:mod:`.health`), time entry input (:mod:`.time`) and time export rules (:mod:`.time_export`);
 see ``docs/mappings.md`` and ``docs/export.md``.
 """
 
@@ -10,6 +10,14 @@ from __future__ import annotations
 from .errors import MappingError as MappingError
 from .errors import OptionsError as OptionsError
 from .errors import UnknownReferenceError as UnknownReferenceError
+from .health import CHECK_CODES as CHECK_CODES
+from .health import Check as Check
+from .health import HealthEmployee as HealthEmployee
+from .health import HealthFacts as HealthFacts
+from .health import HealthSession as HealthSession
+from .health import check_health as check_health
+from .health import check_to_json as check_to_json
+from .health import health_summary as health_summary
 from .lists import COUNT_KEYS as COUNT_KEYS
 from .lists import LIST_KINDS as LIST_KINDS
 from .lists import VALUE_KEYS as VALUE_KEYS
@@ -67,7 +75,9 @@ from .time_export import preflight as preflight
 
 __all__ = [
     "Block",
+    "CHECK_CODES",
     "COUNT_KEYS",
+    "Check",
     "ENTRY_FIELDS",
     "EXPORT_STATES",
     "EXTERNAL_GUID_SINCE",
@@ -77,6 +87,9 @@ __all__ = [
     "ExportRules",
     "FIXED_AFTER_FIRST_SYNC",
     "HOUR_TYPE_HELP",
+    "HealthEmployee",
+    "HealthFacts",
+    "HealthSession",
     "ImportOptions",
     "LEVELS",
     "LIST_KINDS",
@@ -99,7 +112,9 @@ __all__ = [
     "VALUE_KEYS",
     "add_fields",
     "change_options",
+    "check_health",
     "check_hour_type",
+    "check_to_json",
     "choose_payroll_item",
     "class_to_row",
     "count_key",
@@ -108,6 +123,7 @@ __all__ = [
     "describe_options",
     "employee_to_row",
     "explain_status",
+    "health_summary",
     "item_service_to_row",
     "marker_of",
     "mod_fields",

@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from mappings import (
+    Check,
     ImportOptions,
     OptionsError,
     change_options,
+    check_health,
     options_from_dict,
     options_to_dict,
 )
@@ -32,6 +34,7 @@ from .store import (
 )
 from .store.views_time import TimeEntryRecord
 from .sync import credentials
+from .sync.hcp import read_hcp_preferences
 
 USERNAME_MAX = 40
 API_TOKEN_PREFIX = "qbt_"
@@ -276,6 +279,7 @@ class CompanyDetails:
     login_locks: tuple[LoginLock, ...] = ()
     export_states: dict[str, int] = field(default_factory=dict)
     export_problems: list[TimeEntryRecord] = field(default_factory=list)
+    health: tuple[Check, ...] = ()
 
 
 def _options(company: CompanyView) -> ImportOptions:
@@ -295,13 +299,18 @@ def company_details(
     now: datetime | None = None,
 ) -> CompanyDetails:
     """The company, its import options, per-list counts, its last sync session and, given the
-    settings and the time, the login locks on its username.
+    settings and the time, the login locks on its username and its health checks.
 
     :raises NotFoundError: no company has that id.
     """
     company = store.get_company(company_id)
     sessions = store.list_sync_sessions(company_id, limit=1)
     locks = login_locks(store, settings, company, now) if settings and now else ()
+    health = (
+        company_health(store, [company_id], settings=settings, now=now).get(company_id, ())
+        if settings and now
+        else ()
+    )
     states, problems = store.export_summary(company_id)
     return CompanyDetails(
         company=company,
@@ -311,7 +320,28 @@ def company_details(
         login_locks=locks,
         export_states=states,
         export_problems=problems,
+        health=health,
     )
+
+
+def company_health(
+    store: SqlStore, company_ids: Iterable[int], *, settings: Settings, now: datetime
+) -> dict[int, tuple[Check, ...]]:
+    """The integration health checks of each company (issue 16; ``docs/health.md``): the
+    store's facts completed with the preferences of the last HCP response, checked against the
+    Web Connector's schedule. Unknown ids are left out; an empty tuple means all is well.
+    """
+    every = timedelta(minutes=settings.run_every_n_minutes)
+    out: dict[int, tuple[Check, ...]] = {}
+    for company_id, found in store.health_inputs(company_ids).items():
+        prefs = read_hcp_preferences(found.hcp_response)
+        facts = replace(
+            found.facts,
+            qb_first_day_of_week=prefs.first_day_of_week,
+            qb_class_tracking=prefs.class_tracking,
+        )
+        out[company_id] = check_health(facts, now=now, every=every)
+    return out
 
 
 def import_options(store: SqlStore, company_id: int) -> ImportOptions:

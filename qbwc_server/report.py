@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from mappings import describe_options, options_to_dict
+from mappings import check_to_json, describe_options, health_summary, options_to_dict
 
 from .admin import CompanyDetails
 from .store import CompanyView, to_json
@@ -51,6 +51,7 @@ def company_report(details: CompanyDetails) -> dict[str, Any]:
         "last_error_at": _iso(c.last_error_at),
         "created_at": c.created_at.isoformat(),
         "import_options": options_to_dict(details.options),
+        "health": [check_to_json(c) for c in details.health],
         "disabled_requests": list(c.disabled_requests),
         "counts": to_json(details.counts),
         "last_session": to_json(details.last_session),
@@ -108,6 +109,18 @@ def _time_export_lines(details: CompanyDetails, echo: Callable[[str], None]) -> 
         echo(f"  entry {e.id} ({e.work_date.isoformat()}, {e.export_state}): {e.export_error}")
 
 
+def _health_lines(details: CompanyDetails, echo: Callable[[str], None]) -> None:
+    """The integration health checks (docs/health.md), each with what to change and where."""
+    text, _ = health_summary(details.health)
+    echo(f"health:           {text}")
+    for check in details.health:
+        where = "here" if check.where == "here" else "in QuickBooks"
+        page = f" (page: {check.page})" if check.page else ""
+        echo(f"  [{check.severity}] {check.code}: {check.title}")
+        echo(f"    found: {check.found}")
+        echo(f"    fix {where}{page}: {check.fix}")
+
+
 def company_lines(details: CompanyDetails) -> list[str]:
     """``qbtime company show``: the company as readable lines."""
     lines: list[str] = []
@@ -151,6 +164,7 @@ def company_lines(details: CompanyDetails) -> list[str]:
         if n.parts:
             echo("    " + ", ".join(f"{k} {v}" for k, v in n.parts.items()))
     _time_export_lines(details, echo)
+    _health_lines(details, echo)
     s = details.last_session
     if s is None:
         echo("last sync session: none yet")

@@ -9,6 +9,7 @@ from ._billing import BillingRecord as BillingRecord
 from ._client_setup import ClientAdminInvitationView as ClientAdminInvitationView
 from ._firms import FirmRow as FirmRow
 from ._firms import InvitationView as InvitationView
+from ._health import HealthInput as HealthInput
 from ._users import ROLES as ROLES
 from ._users import AdminUserView as AdminUserView
 from ._users import CompanySetupView as CompanySetupView
@@ -48,6 +49,7 @@ __all__ = [
     "CompanySetupView",
     "CompanyStatus",
     "FirmRow",
+    "HealthInput",
     "InvitationView",
     "TimeEntryRow",
     "ApiTokenView",

@@ -18,6 +18,7 @@ from ._base import StoreBase
 from ._billing import BillingMixin
 from ._client_setup import ClientSetupMixin
 from ._firms import FirmsMixin
+from ._health import HealthMixin
 from ._lists import ListsMixin
 from ._log import LogMixin
 from ._payroll import PayrollMixin
@@ -133,6 +134,7 @@ class SqlStore(
     LogMixin,
     UsersMixin,
     FirmsMixin,
+    HealthMixin,
     TimeMixin,
     PayrollMixin,
     TimeExportMixin,

@@ -1,5 +1,5 @@
 """``GET /api/v1/companies/{id}``: one company's sync status, so an API client need not page
-through its sessions. A route on the ``api`` blueprint of ``web/api.py``. Must not import spyne.
+through its sessions; ``GET /api/v1/companies/{id}/health``: its integration health checks. A route on the ``api`` blueprint of ``web/api.py``. Must not import spyne.
 """
 
 from __future__ import annotations
@@ -9,6 +9,9 @@ from typing import Any
 
 from flask import Response, jsonify
 
+from mappings import check_to_json, health_summary
+
+from ..admin import company_health
 from ..store import to_json
 from ..sync.planner import due_reason
 from .api import _authorize, _services, bp
@@ -57,3 +60,23 @@ def get_company_status(company_id: int) -> Response:
         "last_session": to_json(last),
     }
     return jsonify(data=data)
+
+
+@bp.get("/companies/<int:company_id>/health")
+def get_company_health(company_id: int) -> Response:
+    """The company's integration health checks (``docs/health.md``): an empty list is healthy."""
+    _authorize(company_id)
+    services = _services()
+    now = services.qbwc.clock.now()
+    checks = company_health(services.store, [company_id], settings=services.settings, now=now)
+    found = checks.get(company_id, ())
+    text, _ = health_summary(found)
+    return jsonify(
+        data={
+            "company_id": company_id,
+            "ok": not found,
+            "summary": text,
+            "checked_at": now.isoformat(),
+            "checks": [check_to_json(c) for c in found],
+        }
+    )

@@ -203,7 +203,9 @@ def test_point6_browser_journey(page, site: Site, tmp_path) -> None:
     assert (pair.hour_type, str(pair.payroll_item_id)) == ("regular", chosen)
     screenshot(page, "payroll-mapping")
     page.goto(site.url + "/")
-    assert page.inner_text("table tbody tr td:nth-child(6)").strip() == "2"  # approved, waiting
+    assert (
+        page.inner_text("table tbody tr td:nth-child(7)").strip() == "2"
+    )  # approved, waiting (after Health)
 
     # Sync now marks it due
     page.click('table a:has-text("Evergreen Builders")')

@@ -41,6 +41,7 @@ SHOW_KEYS = {
     "last_session",
     "login_locks",
     "time_export",
+    "health",
 }
 DEFAULT_OPTIONS = {
     "archive_existing_users": False,

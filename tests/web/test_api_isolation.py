@@ -27,6 +27,7 @@ API_MATRIX: dict[str, Any] = {
         "duration_seconds": 3600,
     },
     "api.delete_time_entry": None,
+    "api.get_company_health": None,
     "api.get_company_setup": None,
     "api.get_company_status": None,
     "api.get_payroll_mapping": None,

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
+
+from mappings import Check, health_summary
 
 from ... import admin
 from ...errors import ConfigurationError
@@ -35,6 +37,17 @@ FILTERS = {
     "never": "Never synced",
     "firm_billed": "Billed by firm",
 }
+
+
+HEALTH_PAGES = {
+    "options": ("admin.setup_options", "Import options", True),
+    "payroll-settings": ("admin.setup_payroll", "Payroll settings", True),
+    "team-members": ("admin.list_team_members", "Team members", False),
+    "payroll-mapping": ("admin.payroll_mapping", "Payroll mapping", False),
+    "time": ("admin.time_entries", "Time entries", False),
+    "sessions": ("admin.sessions", "Sync sessions", False),
+}
+"""A health check's page key -> (endpoint, link text, needs write access)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +77,23 @@ def due_text(row: CompanyStatus) -> str | None:
     every = timedelta(minutes=services().settings.run_every_n_minutes)
     return planner.due_reason(
         row.company, now=clock().now(), every=every, unfinished=row.unfinished_work
+    )
+
+
+def health_link(check: Check, company_id: int) -> tuple[str, str] | None:
+    """(url, text) of the page here a health check's fix (or its alternative) is on, if the user
+    may open it; None when the page does not exist in this installation."""
+    if check.page not in HEALTH_PAGES:
+        return None
+    endpoint, text, write = HEALTH_PAGES[check.page]
+    if endpoint not in current_app.view_functions or (write and not me().can_write):
+        return None
+    return url_for(endpoint, company_id=company_id), text
+
+
+def _health(company_ids: list[int]) -> dict[int, tuple[Check, ...]]:
+    return admin.company_health(
+        services().store, company_ids, settings=services().settings, now=clock().now()
     )
 
 
@@ -100,6 +130,7 @@ def dashboard() -> str:
         records = services().store.billing_records(r.company.id for r in everything)
         today = clock().now().date()
         billed = {i for i, rec in records.items() if rec.owner(today).owner == "firm"}
+    health = _health([r.company.id for r in everything])  # issue 16: health at a glance
     for row in everything:
         badge, due = status_badge(row), due_text(row)
         if query and query.lower() not in row.company.name.lower():
@@ -108,7 +139,17 @@ def dashboard() -> str:
             continue
         if wanted != "firm_billed" and not _matches(row, badge, due, wanted):
             continue
-        rows.append({"status": row, "badge": badge, "due": due})
+        checks = health.get(row.company.id, ())
+        text, tone = health_summary(checks)
+        rows.append(
+            {
+                "status": row,
+                "badge": badge,
+                "due": due,
+                "health": Badge(text, tone),
+                "health_titles": "; ".join(c.title for c in checks),
+            }
+        )
     labels: dict[int, str] = {}
     notices: list[Any] = []
     if user.view.firm_id is not None:
@@ -158,11 +199,12 @@ def new_company() -> Response | tuple[str, int] | str:
 @bp.get("/companies/<int:company_id>")
 @login_required
 def overview(company_id: int) -> str:
-    """A company's status, list counts and last sessions, with Sync now."""
+    """A company's status, list counts, health checks and last sessions, with Sync now."""
     company = company_or_404(company_id)
     store = services().store
     details = admin.company_details(store, company_id)
     (status,) = store.company_statuses(me().view, live_since=_live_since(), company_id=company_id)
+    checks = _health([company_id]).get(company_id, ())
     return render_template(
         "admin/overview.html",
         company=company,
@@ -174,6 +216,8 @@ def overview(company_id: int) -> str:
         setup=store.get_company_setup(company_id),
         form=ActionForm(),
         billing_pending=store.billing_record(company_id).pending(clock().now()),
+        health=[(c, health_link(c, company_id)) for c in checks],
+        health_badge=Badge(*health_summary(checks)),
     )
 
 
