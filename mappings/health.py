@@ -100,8 +100,11 @@ class HealthFacts:
     bound_file_stamp: str | None = None
     last_session: HealthSession | None = None
     """The latest session that reached QuickBooks (sent its HCP response)."""
+    bound_product: str | None = None
+    """The QuickBooks product the company was bound under (None: bound before it was kept)."""
     previous_product: str | None = None
-    """The QuickBooks product of the last successful session before :attr:`last_session`."""
+    """The QuickBooks product of the last successful session before :attr:`last_session`; what
+    the check compares with when :attr:`bound_product` is unknown."""
     qbxml_version: str | None = None
     """The qbXML version negotiated with QuickBooks."""
     last_success_at: datetime | None = None
@@ -293,18 +296,27 @@ def _company_file(f: HealthFacts) -> Check | None:
 
 def _edition(f: HealthFacts) -> Check | None:
     last = f.last_session
-    now_product, before = (last.product if last else None), f.previous_product
+    now_product = last.product if last else None
+    before = f.bound_product or f.previous_product
     if not now_product or not before or _folded(now_product) == _folded(before):
         return None
+    if f.bound_product:
+        found = f"The last sync ran under {now_product}; the company was bound under {before}."
+        accept = (
+            f"an administrator runs `qbtime company unbind {f.company_id}`: the next sync binds "
+            f"the company again, under {now_product}"
+        )
+    else:
+        found = f"The last sync ran under {now_product}; the one before it under {before}."
+        accept = f"nothing to change: the check clears after the next sync under {now_product}"
     return Check(
         code="edition_changed",
         severity="warning",
         title="The QuickBooks edition changed",
-        found=f"The last sync ran under {now_product}; the one before it under {before}. "
-        "Another edition may lack features this company uses (payroll items, classes).",
-        fix=f"If QuickBooks was upgraded on purpose, nothing to change: the check clears after "
-        f"the next successful sync under {now_product}. If not, run the Web Connector on the "
-        f"computer with {before}.",
+        found=found + " Another edition may lack features this company uses (payroll items, "
+        "classes).",
+        fix=f"If QuickBooks was upgraded on purpose, {accept}. If not, run the Web Connector "
+        f"on the computer with {before}.",
         where="QuickBooks",
         page="sessions",
     )

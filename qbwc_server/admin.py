@@ -415,5 +415,7 @@ def unbind_company(store: SqlStore, company_id: int) -> str | None:
     :raises NotFoundError: no company has that id.
     """
     before = store.get_company(company_id)
-    store.update_company(company_id, bound_company_file=None, bound_file_stamp=None)
+    store.update_company(
+        company_id, bound_company_file=None, bound_file_stamp=None, bound_qb_product=None
+    )
     return before.bound_company_file

@@ -108,6 +108,7 @@ class HealthMixin(StoreBase):
                     unlinked_with_approved_time=tuple(unlinked.get(c.id, [])),
                     bound_company_file=c.bound_company_file,
                     bound_file_stamp=c.bound_file_stamp,
+                    bound_product=c.bound_qb_product,
                     last_session=HealthSession(
                         company_file=last.company_file,
                         file_stamp=_text(last.state_data, "file_stamp"),

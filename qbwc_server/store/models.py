@@ -104,6 +104,8 @@ class Company(Base):
     week_start: Mapped[str] = mapped_column(String(10), default="Monday", server_default="Monday")
     overtime_daily_minutes: Mapped[int | None] = mapped_column(Integer)
     overtime_weekly_minutes: Mapped[int | None] = mapped_column(Integer)
+    # migration 0009: the QuickBooks product at binding (health check "edition changed")
+    bound_qb_product: Mapped[str | None] = mapped_column(String(200))
     qbwc_username: Mapped[str] = mapped_column(String(100), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     file_id: Mapped[str] = mapped_column(String(38), unique=True)

@@ -35,6 +35,7 @@ class CompanyView:
     first_sync_at: datetime | None = None
     delete_confirmed_at: datetime | None = None
     qb_company_name: str | None = None
+    bound_qb_product: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

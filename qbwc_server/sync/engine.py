@@ -306,10 +306,12 @@ class SyncEngine:
             errors += self._apply(session, answer.item, outcome, now)
         if answers and not company.bound_company_file and session.company_file:
             stamp = session.state_data.get("file_stamp")
+            product = session.state_data.get("product")
             self.store.update_company(
                 company.id,
                 bound_company_file=session.company_file,
                 bound_file_stamp=stamp if isinstance(stamp, str) else None,
+                bound_qb_product=product if isinstance(product, str) else None,
             )
         counts = dict(session.counts)
         for key, n in importer.counts.items():

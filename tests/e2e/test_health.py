@@ -127,7 +127,9 @@ def _edition_raise(world: ExportWorld) -> None:
 
 
 def _edition_fix(world: ExportWorld) -> None:
-    """Upgraded on purpose: nothing to change, one more sync under the new edition clears it."""
+    """Upgraded on purpose: unbinding lets the next sync bind the company under the new one."""
+    assert world.harness.store.get_company(world.company_id).bound_qb_product
+    admin.unbind_company(world.harness.store, world.company_id)
 
 
 def _qbxml_raise(world: ExportWorld) -> None:

@@ -272,3 +272,14 @@ def test_employee_order_does_not_change_which_checks_are_raised(f: HealthFacts, 
     shuffled = tuple(f.employees[i] for i in order if i < len(f.employees))
     again = dataclasses.replace(f, employees=shuffled)
     assert codes(again) == codes(f)
+
+
+def test_the_edition_is_compared_with_the_one_bound_under() -> None:
+    """With the binding's product known, a session under another edition raises the check
+    whatever the session before it ran under, and the fix says how to bind again; the same
+    product as at binding raises nothing."""
+    moved = dataclasses.replace(GOOD_SESSION, product=ENTERPRISE)
+    check = only(healthy(last_session=moved, bound_product=PRO, previous_product=ENTERPRISE))
+    assert check.code == "edition_changed" and "bound under " + PRO in check.found
+    assert "qbtime company unbind 7" in check.fix
+    assert codes(healthy(bound_product=PRO, previous_product=ENTERPRISE)) == []

@@ -27,6 +27,8 @@ def upgrade() -> None:
         # overtime thresholds in minutes (None: no such rule)
         batch_op.add_column(sa.Column("overtime_daily_minutes", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("overtime_weekly_minutes", sa.Integer(), nullable=True))
+        # the QuickBooks product the company was bound under (health: the edition changed)
+        batch_op.add_column(sa.Column("bound_qb_product", sa.String(length=200), nullable=True))
     with op.batch_alter_table("company_setup", schema=None) as batch_op:
         batch_op.add_column(sa.Column("payroll_done_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("options_done_at", sa.DateTime(timezone=True), nullable=True))
@@ -83,6 +85,7 @@ def downgrade() -> None:
         batch_op.drop_column("options_done_at")
         batch_op.drop_column("payroll_done_at")
     with op.batch_alter_table("company", schema=None) as batch_op:
+        batch_op.drop_column("bound_qb_product")
         batch_op.drop_column("overtime_weekly_minutes")
         batch_op.drop_column("overtime_daily_minutes")
         batch_op.drop_column("week_start")
