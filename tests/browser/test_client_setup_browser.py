@@ -113,6 +113,12 @@ def test_client_setup_from_nothing_to_a_first_sync(page, chromium, site: Site, t
     notice = page.inner_text(".notice")
     assert "Rosa Baker" in notice and "Harbor Bakery" in notice
     assert "in sync" in page.inner_text("table")
+    # each client's health at a glance: the sample company's week starts on Monday in
+    # QuickBooks, the payroll settings above say Sunday
+    assert page.inner_text("td.health").strip() != "OK"
     screenshot(page, "dashboard-notice", full_page=False)
+    page.click("td.health a")
+    assert "first day of the work week" in page.inner_text("main").lower()
+    page.goto(site.url + "/")
     page.click('.notice button:has-text("Dismiss")')
     assert page.locator(".notice").count() == 0
