@@ -26,6 +26,7 @@ __all__ = [
     "describe_settings",
     "pay_period_of",
     "read_settings_form",
+    "settings_to_form",
     "split_overtime",
     "summarize_hours",
     "week_of",
@@ -80,6 +81,23 @@ class DaySplit:
     day: date
     regular: int
     overtime: int
+
+
+def settings_to_form(settings: PayrollSettings) -> dict[str, str]:
+    """The form fields (:func:`read_settings_form`'s) that give ``settings`` back."""
+
+    def hours(minutes: int | None) -> str:
+        return "" if minutes is None else f"{minutes / 60:g}"
+
+    rules = settings.overtime_daily_minutes or settings.overtime_weekly_minutes
+    return {
+        "pay_period": settings.pay_period or "",
+        "anchor": settings.anchor.isoformat() if settings.anchor else "",
+        "week_start": settings.week_start,
+        "overtime": "rules" if rules else "none",
+        "daily_hours": hours(settings.overtime_daily_minutes),
+        "weekly_hours": hours(settings.overtime_weekly_minutes),
+    }
 
 
 def _hours(text: str, field: str, errors: dict[str, str], *, limit: int) -> int | None:

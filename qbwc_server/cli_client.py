@@ -19,6 +19,7 @@ from mappings.payroll_settings import (
     PayrollSettingsError,
     describe_settings,
     read_settings_form,
+    settings_to_form,
 )
 
 from . import client_setup
@@ -40,22 +41,6 @@ def company_setup(ctx: click.Context, company_id: int) -> None:
     resume = client_setup.next_step(progress)
     label = dict(client_setup.STEPS).get(resume or "")
     click.echo(f"next: {label}" if label else "every step is done")
-
-
-def _hours(minutes: int | None) -> str:
-    return "" if minutes is None else f"{minutes / 60:g}"
-
-
-def _as_form(settings: PayrollSettings) -> dict[str, str]:
-    rules = settings.overtime_daily_minutes or settings.overtime_weekly_minutes
-    return {
-        "pay_period": settings.pay_period or "",
-        "anchor": settings.anchor.isoformat() if settings.anchor else "",
-        "week_start": settings.week_start,
-        "overtime": "rules" if rules else "none",
-        "daily_hours": _hours(settings.overtime_daily_minutes),
-        "weekly_hours": _hours(settings.overtime_weekly_minutes),
-    }
 
 
 def _settings_json(settings: PayrollSettings) -> str:
@@ -96,7 +81,7 @@ def company_payroll_settings(
     """Show the company's payroll settings, or change the ones given (the others stay)."""
     store = store_of(ctx)
     current = store.payroll_settings(company_id)
-    form = _as_form(current)
+    form = settings_to_form(current)
     changes = {
         "pay_period": pay_period,
         "anchor": anchor,

@@ -78,3 +78,21 @@ def screenshot(page: Any, name: str, *, full_page: bool = True) -> None:
     """Write docs/screenshots/<name>.png (linked from the README)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+def sync_with_qwc(site: Site, qwc: Any, password: str) -> None:
+    """The client's QuickBooks PC: a simulated Web Connector loaded with that parsed .qwc and
+    password runs a whole session against the sample company."""
+    from qbwc_server.simulate import FakeQuickBooks, FakeWebConnector, load_sample_company
+
+    quickbooks = FakeQuickBooks(load_sample_company(clock=site.clock))
+    transcript = FakeWebConnector(
+        qwc.findtext("AppURL"),
+        qwc.findtext("UserName"),
+        password,
+        quickbooks,
+        owner_id=qwc.findtext("OwnerID"),
+        file_id=qwc.findtext("FileID"),
+        sleep=lambda s: site.clock.advance(seconds=s),
+    ).run()
+    assert transcript.outcome == "finished", transcript.outcome

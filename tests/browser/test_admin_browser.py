@@ -17,9 +17,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from qbwc_server import accounts
-from qbwc_server.simulate import FakeQuickBooks, FakeWebConnector, load_sample_company
 from qbwc_server.store.models import TeamMember, TimeEntry
-from tests.browser.conftest import Site, screenshot
+from tests.browser.conftest import Site, screenshot, sync_with_qwc
 
 pytestmark = pytest.mark.browser
 
@@ -140,17 +139,7 @@ def test_point6_browser_journey(page, site: Site, tmp_path) -> None:
     assert "never synced" in page.inner_text("table")
 
     # the client's QuickBooks PC: a Web Connector loaded with that .qwc and password
-    quickbooks = FakeQuickBooks(load_sample_company(clock=site.clock))
-    transcript = FakeWebConnector(
-        qwc.findtext("AppURL"),
-        qwc.findtext("UserName"),
-        password,
-        quickbooks,
-        owner_id=qwc.findtext("OwnerID"),
-        file_id=qwc.findtext("FileID"),
-        sleep=lambda s: site.clock.advance(seconds=s),
-    ).run()
-    assert transcript.outcome == "finished", transcript.outcome
+    sync_with_qwc(site, qwc, password)
 
     page.goto(site.url + "/")
     assert "in sync" in page.inner_text("table")

@@ -11,8 +11,7 @@ import re
 import lxml.etree
 import pytest
 
-from qbwc_server.simulate import FakeQuickBooks, FakeWebConnector, load_sample_company
-from tests.browser.conftest import Site, screenshot
+from tests.browser.conftest import Site, screenshot, sync_with_qwc
 from tests.web.admin.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
@@ -96,17 +95,7 @@ def test_client_setup_from_nothing_to_a_first_sync(page, chromium, site: Site, t
     info.value.save_as(str(qwc_path))
     qwc = lxml.etree.parse(str(qwc_path)).getroot()
 
-    quickbooks = FakeQuickBooks(load_sample_company(clock=site.clock))
-    transcript = FakeWebConnector(
-        qwc.findtext("AppURL"),
-        qwc.findtext("UserName"),
-        password,
-        quickbooks,
-        owner_id=qwc.findtext("OwnerID"),
-        file_id=qwc.findtext("FileID"),
-        sleep=lambda s: site.clock.advance(seconds=s),
-    ).run()
-    assert transcript.outcome == "finished", transcript.outcome
+    sync_with_qwc(site, qwc, password)
 
     # the firm's dashboard: the acceptance, and the client in sync
     page.goto(site.url + "/")

@@ -243,3 +243,24 @@ def test_summary_keeps_every_worked_minute(
     for person, summary in got.items():
         expected = sum(m for p, _, h, m in worked if p == person and not h.startswith("pto"))
         assert summary.worked == expected == summary.regular + summary.overtime
+
+
+@given(
+    periods,
+    days,
+    st.sampled_from(ps.WEEKDAYS),
+    st.one_of(st.none(), st.integers(1, 24 * 4).map(lambda q: q * 15)),
+    st.one_of(st.none(), st.integers(1, 168 * 4).map(lambda q: q * 15)),
+)
+def test_settings_survive_the_form(
+    period: str, anchor: date, week_start: str, daily: int | None, weekly: int | None
+) -> None:
+    """What the page and the CLI show as form values reads back into the same settings."""
+    settings = settings_for(
+        period,
+        anchor,
+        week_start=week_start,
+        overtime_daily_minutes=daily,
+        overtime_weekly_minutes=weekly,
+    )
+    assert ps.read_settings_form(ps.settings_to_form(settings)) == settings

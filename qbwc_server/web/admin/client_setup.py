@@ -18,6 +18,7 @@ from mappings.payroll_settings import (
     describe_settings,
     pay_period_of,
     read_settings_form,
+    settings_to_form,
 )
 
 from ... import accounts, invite_links
@@ -74,22 +75,6 @@ def _payroll_page(company: Any, typed: dict[str, str], errors: dict[str, str], s
     )
 
 
-def _typed_from(settings: Any) -> dict[str, str]:
-    rules = settings.overtime_daily_minutes or settings.overtime_weekly_minutes
-
-    def hours(minutes: int | None) -> str:
-        return "" if minutes is None else f"{minutes / 60:g}"
-
-    return {
-        "pay_period": settings.pay_period or "",
-        "anchor": settings.anchor.isoformat() if settings.anchor else "",
-        "week_start": settings.week_start,
-        "overtime": "rules" if rules else "none",
-        "daily_hours": hours(settings.overtime_daily_minutes),
-        "weekly_hours": hours(settings.overtime_weekly_minutes),
-    }
-
-
 FIELDS = ("pay_period", "anchor", "week_start", "overtime", "daily_hours", "weekly_hours")
 
 
@@ -100,7 +85,7 @@ def setup_payroll(company_id: int) -> Any:
     company = company_or_404(company_id, write=True)
     store = services().store
     if request.method == "GET":
-        return _payroll_page(company, _typed_from(store.payroll_settings(company_id)), {}, 200)
+        return _payroll_page(company, settings_to_form(store.payroll_settings(company_id)), {}, 200)
     if not ActionForm().validate():
         abort(400)
     typed = {k: request.form.get(k, "")[:40] for k in FIELDS}
