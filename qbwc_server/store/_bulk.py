@@ -72,10 +72,12 @@ def executemany(
     conn.exec_driver_sql(str(compiled), params)
 
 
-def with_defaults(table: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_defaults(
+    table: Any, rows: list[dict[str, Any]], computed: Sequence[str] = ()
+) -> list[dict[str, Any]]:
     """Rows completed with the Python-side scalar or callable defaults of the missing columns
-    (what SQLAlchemy's own ``insert`` would fill in)."""
-    present = set(rows[0]) if rows else set()
+    (what SQLAlchemy's own ``insert`` would fill in), but not of the ``computed`` ones."""
+    present = {*rows[0], *computed} if rows else set()
     extra: dict[str, Any] = {}
     for col in table.columns:
         if col.name in present or col.default is None:
@@ -95,16 +97,28 @@ def with_defaults(table: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]
     return out
 
 
-def upsert(conn: Any, table: Any, rows: list[dict[str, Any]], keep: Sequence[str]) -> None:
+def upsert(
+    conn: Any,
+    table: Any,
+    rows: list[dict[str, Any]],
+    keep: Sequence[str],
+    exprs: dict[str, Any] | None = None,
+) -> None:
     """``INSERT ... ON CONFLICT (company_id, qb_list_id) DO UPDATE`` of every column but
-    ``keep`` (SQLite and PostgreSQL): new rows are inserted, known ones updated in place."""
+    ``keep`` (SQLite and PostgreSQL): new rows are inserted, known ones updated in place.
+
+    :param exprs: columns whose value is an SQL expression of bound parameters; their values
+        come from the row keys starting with ``_`` (which are not columns).
+    """
     if not rows:
         return
-    written = [k for k in rows[0] if k not in keep]  # not the defaults filled in below
-    rows = with_defaults(table, rows)
-    keys = list(rows[0])
+    exprs = exprs or {}
+    written = [k for k in rows[0] if k not in keep and not k.startswith("_")]
+    written += list(exprs)  # not the defaults filled in below
+    rows = with_defaults(table, rows, list(exprs))
+    keys = [k for k in rows[0] if not k.startswith("_")]
     dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
-    stmt = dialect.insert(table).values({k: bindparam(k) for k in keys})
+    stmt = dialect.insert(table).values({**{k: bindparam(k) for k in keys}, **exprs})
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.company_id, table.c.qb_list_id],
         set_={k: stmt.excluded[k] for k in written},
@@ -112,15 +126,18 @@ def upsert(conn: Any, table: Any, rows: list[dict[str, Any]], keep: Sequence[str
     executemany(conn, stmt, rows)
 
 
-def update_by_id(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
-    """``UPDATE table SET ... WHERE id = :_id`` for rows keyed ``_id`` plus the columns."""
+def update_by_id(
+    conn: Any, table: Any, rows: list[dict[str, Any]], exprs: dict[str, Any] | None = None
+) -> None:
+    """``UPDATE table SET ... WHERE id = :_id`` for rows keyed ``_id`` plus the columns (and
+    the ``_``-keys of ``exprs``, as in :func:`upsert`)."""
     if not rows:
         return
-    keys = [k for k in rows[0] if k != "_id"]
+    keys = [k for k in rows[0] if not k.startswith("_")]
     stmt = (
         update(table)
         .where(table.c.id == bindparam("_id"))
-        .values({k: bindparam(f"v_{k}") for k in keys})
+        .values({**{k: bindparam(f"v_{k}") for k in keys}, **(exprs or {})})
     )
     executemany(conn, stmt, rows, {f"v_{k}": k for k in keys})
 

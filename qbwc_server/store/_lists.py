@@ -3,8 +3,8 @@
 The sync engine asks for what the store has (``lookup_list_rows``), lets ``mappings`` plan the
 changes, and hands the plan back (``apply_list_plan``): one SELECT, one executemany INSERT and
 one executemany UPDATE per batch, whatever the batch size. FullName and sublevel of tree lists
-are derived from the parent chain in the store (``_derive_tree``), touching only the batch's
-rows, the children waiting for them and the descendants of renamed rows.
+are derived from the parent chain (``_tree``), touching only the batch's rows, the children
+waiting for them, their parents and the descendants of renamed rows.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from mappings import ListPlan, ListRow, LocalItem, LocalRow
 
 from ._base import StoreBase
 from ._bulk import update_by_id, upsert
+from ._tree import finish_tree, parent_expression, plan_tree
 from .models import Customer, PayrollItem, QbClass, ServiceItem, TeamMember, TimeEntry
 
 MODELS: dict[str, Any] = {
@@ -38,7 +39,6 @@ PERSON_COLUMNS = ("first_name", "last_name", "email")
 # Columns a too-long value may be cut in (with a notice); any other too-long value refuses the
 # record, since it names or identifies it.
 SOFT_COLUMNS = frozenset({"first_name", "last_name", "email", "company_name", "job_status"})
-TREE_COLUMNS = ("id", "qb_list_id", "name", "parent_list_id", "parent_id", "full_name", "sublevel")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,7 +76,12 @@ def _json_earnings(earnings: Iterable[Sequence[object]]) -> list[dict[str, objec
     return [dict(zip(keys, line, strict=True)) for line in earnings]
 
 
-def _columns(kind: str, row: ListRow, now: datetime) -> dict[str, Any]:
+def _columns(
+    kind: str,
+    row: ListRow,
+    now: datetime,
+    tree: dict[str, tuple[str | None, str, int]] | None = None,
+) -> dict[str, Any]:
     """The store columns of one QuickBooks row (inactive rows are archived)."""
     cols: dict[str, Any] = {
         "qb_list_id": row.qb_list_id,
@@ -88,12 +93,15 @@ def _columns(kind: str, row: ListRow, now: datetime) -> dict[str, Any]:
         "deleted_in_qb": False,
         "updated_at": now,
     }
-    if kind in TREE_KINDS:
+    if kind in TREE_KINDS:  # FullName and sublevel as derived by _tree.plan_tree, if given
+        parent, full_name, sublevel = (tree or {}).get(
+            row.qb_list_id, (None, row.full_name, row.sublevel)
+        )
         cols.update(
-            full_name=row.full_name,
+            full_name=full_name,
             parent_list_id=row.parent_list_id,
-            sublevel=row.sublevel,
-            parent_id=None,  # resolved from parent_list_id by _derive_tree
+            sublevel=sublevel,
+            _parent=parent,  # parent_id, looked up when written (_tree.parent_expression)
         )
     values = dict(row.values)
     if "payroll_earnings" in values:
@@ -221,8 +229,9 @@ class ListsMixin(StoreBase):
         """Write a reconcile plan in one transaction: batched inserts, updates and links.
 
         One ``executemany`` per statement with the same keys in every row, the values converted
-        once per batch where they repeat (:mod:`._bulk`); parent links and FullNames are then
-        derived for the batch's rows and the rows waiting for them (:func:`_derive_tree`).
+        once per batch where they repeat (:mod:`._bulk`); for tree lists, parent links and
+        FullNames are derived before the write for the batch's rows and the rows waiting for
+        them (:mod:`._tree`).
         """
         table = _model(kind).__table__
         with self._tx() as s:
@@ -232,17 +241,39 @@ class ListsMixin(StoreBase):
             extra: dict[str, Any] = {"company_id": company_id, "created_at": now}
             if kind == "customer":
                 extra["assigned_to_all"] = assign_to_all
-            rows = [{**_columns(kind, r, now), **extra} for r in plan.inserts]
-            rows.extend({**_columns(kind, r, now), **extra} for _, r in plan.updates)
-            upsert(conn, table, rows, keep=tuple(extra))
-            if plan.links:
-                update_by_id(
-                    conn, table, [{"_id": i, **_columns(kind, r, now)} for i, r in plan.links]
+            written = [*plan.inserts, *(r for _, r in plan.updates)]
+            if kind not in TREE_KINDS:
+                upsert(
+                    conn,
+                    table,
+                    [{**_columns(kind, r, now), **extra} for r in written],
+                    tuple(extra),
                 )
-            if kind in TREE_KINDS:
-                changed = (*plan.updates, *plan.links)
-                ids = [r.qb_list_id for r in (*plan.inserts, *(r for _, r in changed))]
-                _derive_tree(s, table, company_id, ids, now)
+                if plan.links:
+                    links = [{"_id": i, **_columns(kind, r, now)} for i, r in plan.links]
+                    update_by_id(conn, table, links)
+                return
+            # Tree lists: FullName, sublevel and the parent link are derived first, so each row
+            # is written once; a parent the batch inserts is written before its children.
+            known = {r.qb_list_id: i for i, r in (*plan.updates, *plan.links)}
+            tree = plan_tree(
+                conn, table, company_id, [*written, *(r for _, r in plan.links)], known, CHUNK
+            )
+            by_id = {r.qb_list_id: r for r in written}
+            rows = [
+                {**_columns(kind, by_id[i], now, tree.values), **extra, "_company": company_id}
+                for i in tree.order
+                if i in by_id
+            ]
+            parent = {"parent_id": parent_expression(table)}
+            upsert(conn, table, rows, tuple(extra), parent)
+            if plan.links:
+                links = [
+                    {"_id": i, **_columns(kind, r, now, tree.values), "_company": company_id}
+                    for i, r in plan.links
+                ]
+                update_by_id(conn, table, links, parent)
+            finish_tree(conn, table, company_id, tree, now, CHUNK)
 
     def mark_deleted_in_qb(
         self, company_id: int, kind: str, list_ids: Sequence[str], now: datetime
@@ -446,101 +477,3 @@ class ListsMixin(StoreBase):
                     .values(archived=True, is_active=False, deleted_in_qb=True, updated_at=now)
                 )
         return gone
-
-
-def _derive_tree(
-    s: Any, table: Any, company_id: int, list_ids: Sequence[str], now: datetime
-) -> None:
-    """Set parent_id, FullName and sublevel from the parent chain in the store.
-
-    Linear in the batch: the batch's rows and the rows waiting for one of them as a parent are
-    read (indexes on ``(company_id, qb_list_id)`` and ``(company_id, parent_list_id)``), their
-    parents too; then the descendants of every row whose FullName changed are walked level by
-    level (index on ``(company_id, parent_id)``), so a renamed parent reaches its jobs whatever
-    QuickBooks sent. A row whose parent has not arrived keeps QuickBooks' own FullName.
-    """
-    c = table.c
-    cols = [c[n] for n in TREE_COLUMNS]
-    conn = s.connection()  # Core statements: no ORM session work per statement
-    limit = c.full_name.type.length
-    rows: dict[int, Any] = {}
-    for chunk in _chunks(sorted(set(list_ids))):
-        for r in conn.execute(
-            select(*cols).where(c.company_id == company_id, c.qb_list_id.in_(chunk))
-        ):
-            rows[r.id] = r
-        waiting = select(*cols).where(
-            c.company_id == company_id, c.parent_id.is_(None), c.parent_list_id.in_(chunk)
-        )
-        for r in conn.execute(waiting):
-            rows[r.id] = r
-    by_list = {r.qb_list_id: r for r in rows.values() if r.qb_list_id}
-    wanted = sorted({r.parent_list_id for r in rows.values() if r.parent_list_id} - set(by_list))
-    for chunk in _chunks(wanted):
-        for r in conn.execute(
-            select(*cols).where(c.company_id == company_id, c.qb_list_id.in_(chunk))
-        ):
-            by_list[r.qb_list_id] = r
-    derived: dict[int, tuple[int | None, str, int]] = {}
-    busy: set[int] = set()
-
-    def resolve(r: Any) -> tuple[int | None, str, int]:
-        if r.id in derived:
-            return derived[r.id]
-        current = (r.parent_id, r.full_name, r.sublevel)
-        if r.id not in rows:  # a parent outside the batch: as stored
-            return current
-        parent = by_list.get(r.parent_list_id) if r.parent_list_id else None
-        if r.parent_list_id is None:
-            value: tuple[int | None, str, int] = (None, r.name, 0)
-        elif parent is None or r.id in busy:  # parent not here yet, or a cycle
-            value = (None, r.full_name, r.sublevel)
-        else:
-            busy.add(r.id)
-            _, parent_name, parent_level = resolve(parent)
-            busy.discard(r.id)
-            value = (parent.id, f"{parent_name}:{r.name}"[:limit], parent_level + 1)
-        derived[r.id] = value
-        return value
-
-    changes: list[dict[str, Any]] = []
-    frontier: dict[int, tuple[str, int]] = {}
-    for r in rows.values():
-        value = resolve(r)
-        if value != (r.parent_id, r.full_name, r.sublevel):
-            changes.append(
-                {"_id": r.id, "parent_id": value[0], "full_name": value[1], "sublevel": value[2]}
-            )
-        # The batch's rows were just written with QuickBooks' FullName, so a rename does not
-        # show as a change here: every one of them has its children checked.
-        frontier[r.id] = (value[1], value[2])
-    seen = set(rows)
-    while frontier:
-        below: dict[int, tuple[str, int]] = {}
-        for id_chunk in _id_chunks(sorted(frontier)):
-            children = select(*cols).where(c.company_id == company_id, c.parent_id.in_(id_chunk))
-            for r in conn.execute(children):
-                if r.id in seen:
-                    continue
-                seen.add(r.id)
-                parent_name, parent_level = frontier[r.parent_id]
-                named = (f"{parent_name}:{r.name}"[:limit], parent_level + 1)
-                if named != (r.full_name, r.sublevel):
-                    changes.append(
-                        {
-                            "_id": r.id,
-                            "parent_id": r.parent_id,
-                            "full_name": named[0],
-                            "sublevel": named[1],
-                        }
-                    )
-                    below[r.id] = named
-        frontier = below
-    for change in changes:
-        change["updated_at"] = now
-    update_by_id(conn, table, changes)
-
-
-def _id_chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
