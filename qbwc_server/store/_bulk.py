@@ -1,24 +1,42 @@
 """Batched writes without per-value SQLAlchemy work (issue #15: the list importer's store side).
 
 A Core ``executemany`` builds a parameter dict per row and runs every value through its type's
-bind processor (``UtcDateTime`` then the dialect's DATETIME) inside SQLAlchemy. Here the
-statement is compiled once per batch, each column's processor is looked up once, values repeated
-down the batch (the batch's ``now``, ``company_id``, booleans) are converted once, and the DBAPI
-gets plain tuples or dicts (``exec_driver_sql``): the same values SQLAlchemy would have sent.
+bind processor (``UtcDateTime`` then the dialect's DATETIME) inside SQLAlchemy. Here each
+statement shape is built and compiled once (:func:`_prepared`, per dialect, table and keys),
+each column's processor is looked up once, values repeated down the batch (the batch's ``now``,
+``company_id``) are converted once, booleans skip a processor that would return them as they
+are, and the DBAPI gets plain tuples or dicts (``exec_driver_sql``): the same values SQLAlchemy
+would have sent.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import Boolean, bindparam, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 # Values of these types are immutable, so one converted value serves every row it repeats in.
 _SHARED = (datetime, bool, int, str)
+_BOOL_OR_NONE = frozenset({bool, type(None)})
+# An SQL expression of a row's ``_``-keys, built from the table (hashable: a plain function).
+ExprFactory = Callable[[Any], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A compiled statement: its SQL text and, per DBAPI parameter, the row key and processor."""
+
+    sql: str
+    source: tuple[str, ...]
+    processors: tuple[Callable[[Any], Any] | None, ...]
+    booleans: frozenset[int]  # parameters of Boolean columns
+    named: tuple[str, ...] | None  # the DBAPI's names, for a dialect with named parameters
 
 
 def _converter(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -37,39 +55,84 @@ def _converter(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return convert
 
 
-def executemany(
-    conn: Any, stmt: Any, rows: Sequence[dict[str, Any]], keys: dict[str, str] | None = None
-) -> None:
-    """Run ``stmt`` once per row of ``rows`` (all with the same keys) through the DBAPI.
-
-    :param conn: the session's connection (``Session.connection()``), inside its transaction.
-    :param keys: the row key of a bound parameter, where its name differs.
-    """
-    if not rows:
-        return
-    dialect = conn.dialect
+def _prepare(dialect: Any, stmt: Any, keys: dict[str, str] | None = None) -> _Prepared:
     compiled = stmt.compile(dialect=dialect)
     names = list(compiled.positiontup if compiled.positional else compiled.binds)
-    source = [(keys or {}).get(n, n) for n in names]
+    types = [compiled.binds[n].type.dialect_impl(dialect) for n in names]
+    return _Prepared(
+        sql=str(compiled),
+        source=tuple((keys or {}).get(n, n) for n in names),
+        processors=tuple(t.bind_processor(dialect) for t in types),
+        booleans=frozenset(i for i, t in enumerate(types) if isinstance(t, Boolean)),
+        named=None
+        if compiled.positional
+        else tuple(compiled.escaped_bind_names.get(n, n) for n in names),
+    )
+
+
+# The compiled text depends only on the dialect, the table and the keys, so it is kept for the
+# next batch (SQLAlchemy's own statement cache does not cover exec_driver_sql).
+@functools.lru_cache(maxsize=256)
+def _prepared(
+    dialect: Any,
+    op: str,
+    table: Any,
+    keys: tuple[str, ...],
+    written: tuple[str, ...],
+    exprs: tuple[tuple[str, ExprFactory], ...],
+) -> _Prepared:
+    computed = {k: make(table) for k, make in exprs}
+    if op == "upsert":
+        module = sqlite if dialect.name == "sqlite" else postgresql
+        stmt = module.insert(table).values({**{k: bindparam(k) for k in keys}, **computed})
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.company_id, table.c.qb_list_id],
+            set_={k: stmt.excluded[k] for k in written},
+        )
+        return _prepare(dialect, stmt)
+    if op == "update":
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values({**{k: bindparam(f"v_{k}") for k in keys}, **computed})
+        )
+        return _prepare(dialect, stmt, {f"v_{k}": k for k in keys})
+    stmt = insert(table).values({k: bindparam(k) for k in keys})
+    return _prepare(dialect, stmt)
+
+
+def _run(conn: Any, prepared: _Prepared, rows: Sequence[dict[str, Any]]) -> None:
+    source = prepared.source
     missing = [n for n in source if n not in rows[0]]
     if missing:
-        raise ValueError(f"no value for {missing} in {stmt}")
-    processors = [
-        compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names
-    ]
-    convert = [(i, _converter(p)) for i, p in enumerate(processors) if p is not None]
+        raise ValueError(f"no value for {missing} in {prepared.sql}")
+    convert = []
+    for i, processor in enumerate(prepared.processors):
+        if processor is None:
+            continue
+        if i in prepared.booleans:
+            # Boolean's processor checks a value is a bool and returns it (or 1/0, which is
+            # what sqlite3 stores for a bool): with only bools and None it changes nothing.
+            key = source[i]
+            if {type(row[key]) for row in rows} <= _BOOL_OR_NONE:
+                continue
+        convert.append((i, _converter(processor)))
     getter = itemgetter(*source)
-    params: list[Any] = []
-    for row in rows:
-        got = getter(row)
-        values = list(got) if len(source) > 1 else [got]
-        for i, conv in convert:
-            values[i] = conv(values[i])
-        params.append(tuple(values))  # the DBAPI's executemany takes tuples or dicts
-    if not compiled.positional:
-        named = [compiled.escaped_bind_names.get(n, n) for n in names]
+    params: list[Any]
+    if not convert:
+        params = [getter(row) for row in rows] if len(source) > 1 else [(getter(r),) for r in rows]
+    else:
+        params = []
+        for row in rows:
+            got = getter(row)
+            values = list(got) if len(source) > 1 else [got]
+            for i, conv in convert:
+                values[i] = conv(values[i])
+            params.append(tuple(values))  # the DBAPI's executemany takes tuples or dicts
+    if prepared.named is not None:
+        named = prepared.named
         params = [dict(zip(named, values, strict=True)) for values in params]
-    conn.exec_driver_sql(str(compiled), params)
+    conn.exec_driver_sql(prepared.sql, params)
 
 
 def with_defaults(
@@ -102,13 +165,14 @@ def upsert(
     table: Any,
     rows: list[dict[str, Any]],
     keep: Sequence[str],
-    exprs: dict[str, Any] | None = None,
+    exprs: dict[str, ExprFactory] | None = None,
 ) -> None:
     """``INSERT ... ON CONFLICT (company_id, qb_list_id) DO UPDATE`` of every column but
     ``keep`` (SQLite and PostgreSQL): new rows are inserted, known ones updated in place.
 
-    :param exprs: columns whose value is an SQL expression of bound parameters; their values
-        come from the row keys starting with ``_`` (which are not columns).
+    :param exprs: columns whose value is an SQL expression of bound parameters, each built by
+        a function of the table; their values come from the row keys starting with ``_``
+        (which are not columns).
     """
     if not rows:
         return
@@ -116,30 +180,21 @@ def upsert(
     written = [k for k in rows[0] if k not in keep and not k.startswith("_")]
     written += list(exprs)  # not the defaults filled in below
     rows = with_defaults(table, rows, list(exprs))
-    keys = [k for k in rows[0] if not k.startswith("_")]
-    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
-    stmt = dialect.insert(table).values({**{k: bindparam(k) for k in keys}, **exprs})
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.company_id, table.c.qb_list_id],
-        set_={k: stmt.excluded[k] for k in written},
-    )
-    executemany(conn, stmt, rows)
+    keys = tuple(k for k in rows[0] if not k.startswith("_"))
+    items = tuple(exprs.items())
+    _run(conn, _prepared(conn.dialect, "upsert", table, keys, tuple(written), items), rows)
 
 
 def update_by_id(
-    conn: Any, table: Any, rows: list[dict[str, Any]], exprs: dict[str, Any] | None = None
+    conn: Any, table: Any, rows: list[dict[str, Any]], exprs: dict[str, ExprFactory] | None = None
 ) -> None:
     """``UPDATE table SET ... WHERE id = :_id`` for rows keyed ``_id`` plus the columns (and
     the ``_``-keys of ``exprs``, as in :func:`upsert`)."""
     if not rows:
         return
-    keys = [k for k in rows[0] if not k.startswith("_")]
-    stmt = (
-        update(table)
-        .where(table.c.id == bindparam("_id"))
-        .values({**{k: bindparam(f"v_{k}") for k in keys}, **(exprs or {})})
-    )
-    executemany(conn, stmt, rows, {f"v_{k}": k for k in keys})
+    keys = tuple(k for k in rows[0] if not k.startswith("_"))
+    items = tuple((exprs or {}).items())
+    _run(conn, _prepared(conn.dialect, "update", table, keys, (), items), rows)
 
 
 def insert_rows(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
@@ -147,4 +202,4 @@ def insert_rows(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     rows = with_defaults(table, rows)
-    executemany(conn, insert(table).values({k: bindparam(k) for k in rows[0]}), rows)
+    _run(conn, _prepared(conn.dialect, "insert", table, tuple(rows[0]), (), ()), rows)

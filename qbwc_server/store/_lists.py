@@ -21,7 +21,7 @@ from sqlalchemy import String, delete, exists, func, or_, select, update
 from mappings import ListPlan, ListRow, LocalItem, LocalRow
 
 from ._base import StoreBase
-from ._bulk import update_by_id, upsert
+from ._bulk import ExprFactory, update_by_id, upsert
 from ._tree import finish_tree, parent_expression, plan_tree
 from .models import Customer, PayrollItem, QbClass, ServiceItem, TeamMember, TimeEntry
 
@@ -265,7 +265,7 @@ class ListsMixin(StoreBase):
                 for i in tree.order
                 if i in by_id
             ]
-            parent = {"parent_id": parent_expression(table)}
+            parent: dict[str, ExprFactory] = {"parent_id": parent_expression}
             upsert(conn, table, rows, tuple(extra), parent)
             if plan.links:
                 links = [

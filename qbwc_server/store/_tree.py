@@ -202,7 +202,7 @@ def finish_tree(
                     "updated_at": now,
                 }
             )
-        update_by_id(conn, table, linked, exprs={"parent_id": parent_expression(table)})
+        update_by_id(conn, table, linked, exprs={"parent_id": parent_expression})
     changes: list[dict[str, Any]] = []
     frontier = tree.seeds
     seen = set(frontier)
