@@ -18,7 +18,7 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Boolean, bindparam, insert, update
+from sqlalchemy import Boolean, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 # Values of these types are immutable, so one converted value serves every row it repeats in.
@@ -99,6 +99,46 @@ def _prepared(
         return _prepare(dialect, stmt, {f"v_{k}": k for k in keys})
     stmt = insert(table).values({k: bindparam(k) for k in keys})
     return _prepare(dialect, stmt)
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared_select(
+    dialect: Any, table: Any, columns: tuple[str, ...], key: str, count: int, null: str | None
+) -> _Prepared:
+    c = table.c
+    where = [
+        c.company_id == bindparam("_company"),
+        c[key].in_([bindparam(f"_k{i}") for i in range(count)]),  # not expanding: compiled once
+    ]
+    if null is not None:
+        where.append(c[null].is_(None))
+    return _prepare(dialect, select(*(c[n] for n in columns)).where(*where))
+
+
+def select_in(
+    conn: Any,
+    table: Any,
+    columns: Sequence[str],
+    company_id: int,
+    key: str,
+    values: Sequence[Any],
+    *,
+    null: str | None = None,
+) -> list[Any]:
+    """The company's rows whose ``key`` column is one of ``values`` (and, given ``null``, whose
+    ``null`` column is NULL), as DBAPI tuples in ``columns`` order.
+
+    For plain text and integer columns: no result processing is applied (a SQLite boolean
+    comes back as 0 or 1).
+    """
+    if not values:
+        return []
+    prepared = _prepared_select(conn.dialect, table, tuple(columns), key, len(values), null)
+    bound = {"_company": company_id, **{f"_k{i}": v for i, v in enumerate(values)}}
+    params: Any = tuple(bound[n] for n in prepared.source)
+    if prepared.named is not None:
+        params = dict(zip(prepared.named, params, strict=True))
+    return list(conn.exec_driver_sql(prepared.sql, params))
 
 
 def _run(conn: Any, prepared: _Prepared, rows: Sequence[dict[str, Any]]) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy import String, delete, exists, func, or_, select, update
 from mappings import ListPlan, ListRow, LocalItem, LocalRow
 
 from ._base import StoreBase
-from ._bulk import ExprFactory, update_by_id, upsert
+from ._bulk import ExprFactory, select_in, update_by_id, upsert
 from ._tree import finish_tree, parent_expression, plan_tree
 from .models import Customer, PayrollItem, QbClass, ServiceItem, TeamMember, TimeEntry
 
@@ -39,6 +39,8 @@ PERSON_COLUMNS = ("first_name", "last_name", "email")
 # Columns a too-long value may be cut in (with a notice); any other too-long value refuses the
 # record, since it names or identifies it.
 SOFT_COLUMNS = frozenset({"first_name", "last_name", "email", "company_name", "job_status"})
+# The ListRow fields every list has (a too-long one always refuses the record).
+TOP_FIELDS = ("qb_list_id", "edit_sequence", "name", "full_name", "parent_list_id")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -132,19 +134,17 @@ def fit_rows(kind: str, rows: Sequence[ListRow]) -> tuple[list[ListRow], list[Ro
     refuses the record (an error), so one record never fails the batch on the database.
     """
     limits = _limits(kind)
+    top = [(n, limits[n]) for n in TOP_FIELDS if n in limits]
     kept: list[ListRow] = []
     problems: list[RowProblem] = []
     for row in rows:
-        top = {
-            "qb_list_id": row.qb_list_id,
-            "edit_sequence": row.edit_sequence,
-            "name": row.name,
-            "full_name": row.full_name,
-            "parent_list_id": row.parent_list_id,
-        }
-        too_long = [
-            n for n, v in top.items() if isinstance(v, str) and n in limits and len(v) > limits[n]
-        ]
+        # The common case, every value within its column, is checked without building anything.
+        if all((v := getattr(row, n)) is None or len(v) <= size for n, size in top) and all(
+            not isinstance(v, str) or len(v) <= limits.get(n, len(v)) for n, v in row.values.items()
+        ):
+            kept.append(row)
+            continue
+        too_long = [n for n, size in top if isinstance(v := getattr(row, n), str) and len(v) > size]
         if too_long:
             problems.append(
                 RowProblem(
@@ -197,18 +197,23 @@ class ListsMixin(StoreBase):
         """What the store has for these QuickBooks ListIDs, by ListID."""
         table = _model(kind).__table__
         person = kind == "team_member"
-        columns = [table.c[n] for n in LOOKUP_COLUMNS + (PERSON_COLUMNS if person else ())]
+        columns = LOOKUP_COLUMNS + (PERSON_COLUMNS if person else ())
         found: dict[str, LocalRow] = {}
         with self._tx() as s:
             conn = s.connection()
             for chunk in _chunks(sorted(set(list_ids))):
-                rows = conn.execute(
-                    select(*columns).where(
-                        table.c.company_id == company_id, table.c.qb_list_id.in_(chunk)
+                for r in select_in(conn, table, columns, company_id, "qb_list_id", chunk):
+                    found[r[1]] = LocalRow(
+                        local_id=r[0],
+                        qb_list_id=r[1],
+                        edit_sequence=r[2],
+                        is_active=bool(r[3]),  # SQLite's 0/1: no result processing here
+                        archived=bool(r[4]),
+                        deleted_in_qb=bool(r[5]),
+                        first_name=r[6] if person else None,
+                        last_name=r[7] if person else None,
+                        email=r[8] if person else None,
                     )
-                )
-                for r in rows:
-                    found[r.qb_list_id] = _local_row(kind, r)
         return found
 
     def unlinked_team_members(self, company_id: int) -> list[LocalRow]:

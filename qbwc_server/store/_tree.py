@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, select
 
 from mappings import ListRow
 
-from ._bulk import update_by_id
+from ._bulk import select_in, update_by_id
 
 # The bound values a row's parent_id is looked up from (see parent_expression).
 PARENT_KEY = "_parent"
@@ -99,32 +99,31 @@ def plan_tree(
     batch = list(nodes)
     local_batch = set(batch)
     waiting: list[_Node] = []
-    cols = (c.id, c.qb_list_id, c.name, c.parent_list_id, c.full_name, c.sublevel)
+    cols = ("id", "qb_list_id", "name", "parent_list_id", "full_name", "sublevel")
     for chunk in _chunks(sorted(batch), chunk_size):
-        query = select(*cols).where(
-            c.company_id == company_id, c.parent_id.is_(None), c.parent_list_id.in_(chunk)
+        waiting_rows = select_in(
+            conn, table, cols, company_id, "parent_list_id", chunk, null="parent_id"
         )
-        for r in conn.execute(query):
-            if r.qb_list_id is None or r.qb_list_id in nodes:
+        for local_id, list_id, name, parent_list_id, full_name, sublevel in waiting_rows:
+            if list_id is None or list_id in nodes:
                 continue
             node = _Node(
-                list_id=r.qb_list_id,
-                local_id=r.id,
-                name=r.name,
-                parent_list_id=r.parent_list_id,
-                full_name=r.full_name,
-                sublevel=r.sublevel,
+                list_id=list_id,
+                local_id=local_id,
+                name=name,
+                parent_list_id=parent_list_id,
+                full_name=full_name,
+                sublevel=sublevel,
             )
-            nodes[node.list_id] = node
+            nodes[list_id] = node
             waiting.append(node)
     wanted = sorted({n.parent_list_id for n in nodes.values() if n.parent_list_id} - nodes.keys())
     stored: dict[str, tuple[str, int]] = {}
     for chunk in _chunks(wanted, chunk_size):
-        query = select(c.qb_list_id, c.full_name, c.sublevel).where(
-            c.company_id == company_id, c.qb_list_id.in_(chunk)
-        )
-        for r in conn.execute(query):
-            stored[r.qb_list_id] = (r.full_name, r.sublevel)
+        for list_id, full_name, sublevel in select_in(
+            conn, table, ("qb_list_id", "full_name", "sublevel"), company_id, "qb_list_id", chunk
+        ):
+            stored[list_id] = (full_name, sublevel)
 
     values: dict[str, tuple[str | None, str, int]] = {}
     busy: set[str] = set()
@@ -206,26 +205,26 @@ def finish_tree(
     changes: list[dict[str, Any]] = []
     frontier = tree.seeds
     seen = set(frontier)
-    cols = (c.id, c.qb_list_id, c.name, c.parent_id, c.full_name, c.sublevel)
+    cols = ("id", "qb_list_id", "name", "parent_id", "full_name", "sublevel")
     while frontier:
         below: dict[int, tuple[str, int]] = {}
         for id_chunk in _chunks(sorted(frontier), chunk_size):
-            children = select(*cols).where(c.company_id == company_id, c.parent_id.in_(id_chunk))
-            for r in conn.execute(children):
-                if r.id in seen or r.qb_list_id in tree.skip:
+            children = select_in(conn, table, cols, company_id, "parent_id", id_chunk)
+            for local_id, list_id, name, parent_id, full_name, sublevel in children:
+                if local_id in seen or list_id in tree.skip:
                     continue
-                seen.add(r.id)
-                parent_name, parent_level = frontier[r.parent_id]
-                named = (f"{parent_name}:{r.name}"[:limit], parent_level + 1)
-                if named != (r.full_name, r.sublevel):
+                seen.add(local_id)
+                parent_name, parent_level = frontier[parent_id]
+                named = (f"{parent_name}:{name}"[:limit], parent_level + 1)
+                if named != (full_name, sublevel):
                     changes.append(
                         {
-                            "_id": r.id,
+                            "_id": local_id,
                             "full_name": named[0],
                             "sublevel": named[1],
                             "updated_at": now,
                         }
                     )
-                    below[r.id] = named
+                    below[local_id] = named
         frontier = below
     update_by_id(conn, table, changes)

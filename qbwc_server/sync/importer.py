@@ -106,6 +106,9 @@ class Answer:
     status: qbxml.ResponseStatus
     received: int = 0
     newest: str | None = None
+    # The latest wall-clock TimeModified seen, formatted into ``newest`` when the answer is
+    # read (formatting each record's stamp cost more than reading it).
+    newest_wall: datetime | None = None
     rows: list[ListRow] = field(default_factory=list)
     deleted: list[qbxml.ListDeleted] = field(default_factory=list)
     swept: list[str] = field(default_factory=list)
@@ -114,6 +117,22 @@ class Answer:
     foreign: Counter[str] = field(default_factory=Counter)
     wrong_rs: bool = False
     broken: str | None = None
+
+    def see(self, stamp: datetime) -> None:
+        """Note a record's (aware) TimeModified for ``newest``."""
+        wall = stamp.replace(tzinfo=None)
+        if wall.year < 1000:  # strftime does not pad such years: compare their text
+            text = local_text(stamp)
+            self.newest = max(self.newest or text, text)
+        elif self.newest_wall is None or wall > self.newest_wall:
+            self.newest_wall = wall
+
+    def finish(self) -> None:
+        """Fold ``newest_wall`` into ``newest`` (the local text the watermark keeps)."""
+        if self.newest_wall is not None:
+            text = local_text(self.newest_wall)
+            self.newest = max(self.newest or text, text)
+            self.newest_wall = None
 
     def hold_at(self, stamp: str | None) -> None:
         if stamp is None:
@@ -200,6 +219,8 @@ class ResponseImporter:
                 "to keep them out.",
                 ref=None,
             )
+        for answer in answers:
+            answer.finish()
         self._report_future(answers)
         return answers
 
@@ -260,8 +281,7 @@ class ResponseImporter:
                 row = replace(row, qb_time_modified=stamp)
             answer.rows.append(row)
         if stamp is not None:
-            text = local_text(stamp)
-            answer.newest = max(answer.newest or text, text)
+            answer.see(stamp)
         if len(answer.rows) + len(answer.deleted) >= BATCH:
             self._flush(answer)
 
