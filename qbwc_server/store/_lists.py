@@ -83,8 +83,9 @@ def _columns(
     row: ListRow,
     now: datetime,
     tree: dict[str, tuple[str | None, str, int]] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The store columns of one QuickBooks row (inactive rows are archived)."""
+    """The store columns of one QuickBooks row (inactive rows are archived), then ``extra``."""
     cols: dict[str, Any] = {
         "qb_list_id": row.qb_list_id,
         "edit_sequence": row.edit_sequence,
@@ -96,19 +97,17 @@ def _columns(
         "updated_at": now,
     }
     if kind in TREE_KINDS:  # FullName and sublevel as derived by _tree.plan_tree, if given
-        parent, full_name, sublevel = (tree or {}).get(
-            row.qb_list_id, (None, row.full_name, row.sublevel)
-        )
-        cols.update(
-            full_name=full_name,
-            parent_list_id=row.parent_list_id,
-            sublevel=sublevel,
-            _parent=parent,  # parent_id, looked up when written (_tree.parent_expression)
-        )
-    values = dict(row.values)
-    if "payroll_earnings" in values:
-        values["payroll_earnings"] = _json_earnings(values["payroll_earnings"])  # type: ignore[arg-type]
-    cols.update(values)
+        derived = tree.get(row.qb_list_id) if tree is not None else None
+        parent, full_name, sublevel = derived or (None, row.full_name, row.sublevel)
+        cols["full_name"] = full_name
+        cols["parent_list_id"] = row.parent_list_id
+        cols["sublevel"] = sublevel
+        cols["_parent"] = parent  # parent_id, looked up when written (_tree.parent_expression)
+    cols.update(row.values)
+    if "payroll_earnings" in cols:
+        cols["payroll_earnings"] = _json_earnings(cols["payroll_earnings"])
+    if extra:
+        cols.update(extra)
     return cols
 
 
@@ -139,9 +138,18 @@ def fit_rows(kind: str, rows: Sequence[ListRow]) -> tuple[list[ListRow], list[Ro
     problems: list[RowProblem] = []
     for row in rows:
         # The common case, every value within its column, is checked without building anything.
-        if all((v := getattr(row, n)) is None or len(v) <= size for n, size in top) and all(
-            not isinstance(v, str) or len(v) <= limits.get(n, len(v)) for n, v in row.values.items()
-        ):
+        fits = True
+        for n, size in top:
+            v = getattr(row, n)
+            if v is not None and len(v) > size:
+                fits = False
+                break
+        else:
+            for n, v in row.values.items():
+                if isinstance(v, str) and n in limits and len(v) > limits[n]:
+                    fits = False
+                    break
+        if fits:
             kept.append(row)
             continue
         too_long = [n for n, size in top if isinstance(v := getattr(row, n), str) and len(v) > size]
@@ -251,7 +259,7 @@ class ListsMixin(StoreBase):
                 upsert(
                     conn,
                     table,
-                    [{**_columns(kind, r, now), **extra} for r in written],
+                    [_columns(kind, r, now, None, extra) for r in written],
                     tuple(extra),
                 )
                 if plan.links:
@@ -265,10 +273,9 @@ class ListsMixin(StoreBase):
                 conn, table, company_id, [*written, *(r for _, r in plan.links)], known, CHUNK
             )
             by_id = {r.qb_list_id: r for r in written}
+            extra["_company"] = company_id
             rows = [
-                {**_columns(kind, by_id[i], now, tree.values), **extra, "_company": company_id}
-                for i in tree.order
-                if i in by_id
+                _columns(kind, by_id[i], now, tree.values, extra) for i in tree.order if i in by_id
             ]
             parent: dict[str, ExprFactory] = {"parent_id": parent_expression}
             upsert(conn, table, rows, tuple(extra), parent)

@@ -9,6 +9,7 @@ request did not ask for are not imported; an answer that breaks off mid-way keep
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections import Counter
@@ -76,6 +77,7 @@ def clean_response(text: str) -> tuple[str, int]:
     return text, removed
 
 
+@functools.lru_cache(maxsize=64)  # asked once per record: a pure function of the kind
 def accepted_records(kind: str) -> tuple[type, ...]:
     """The record types the answer to a work item of ``kind`` may import (any record for a
     kind the planner does not know)."""
@@ -106,9 +108,9 @@ class Answer:
     status: qbxml.ResponseStatus
     received: int = 0
     newest: str | None = None
-    # The latest wall-clock TimeModified seen, formatted into ``newest`` when the answer is
-    # read (formatting each record's stamp cost more than reading it).
-    newest_wall: datetime | None = None
+    # The record stamp with the latest wall-clock time, formatted into ``newest`` when the
+    # answer is read (formatting every record's stamp cost more than reading it).
+    newest_stamp: datetime | None = None
     rows: list[ListRow] = field(default_factory=list)
     deleted: list[qbxml.ListDeleted] = field(default_factory=list)
     swept: list[str] = field(default_factory=list)
@@ -120,19 +122,24 @@ class Answer:
 
     def see(self, stamp: datetime) -> None:
         """Note a record's (aware) TimeModified for ``newest``."""
-        wall = stamp.replace(tzinfo=None)
-        if wall.year < 1000:  # strftime does not pad such years: compare their text
+        newest = self.newest_stamp
+        if stamp.year < 1000:  # strftime does not pad such years: compare their text
             text = local_text(stamp)
             self.newest = max(self.newest or text, text)
-        elif self.newest_wall is None or wall > self.newest_wall:
-            self.newest_wall = wall
+        elif newest is None:
+            self.newest_stamp = stamp
+        elif stamp.tzinfo is newest.tzinfo:  # one offset: compared as wall-clock times
+            if stamp > newest:
+                self.newest_stamp = stamp
+        elif stamp.replace(tzinfo=None) > newest.replace(tzinfo=None):
+            self.newest_stamp = stamp
 
     def finish(self) -> None:
-        """Fold ``newest_wall`` into ``newest`` (the local text the watermark keeps)."""
-        if self.newest_wall is not None:
-            text = local_text(self.newest_wall)
+        """Fold ``newest_stamp`` into ``newest`` (the local text the watermark keeps)."""
+        if self.newest_stamp is not None:
+            text = local_text(self.newest_stamp)
             self.newest = max(self.newest or text, text)
-            self.newest_wall = None
+            self.newest_stamp = None
 
     def hold_at(self, stamp: str | None) -> None:
         if stamp is None:
@@ -173,6 +180,7 @@ class ResponseImporter:
         self.record_errors = 0
         self.future: Counter[str] = Counter()
         self._future_example: dict[str, tuple[str, str]] = {}
+        self._last_tz: object = None
 
     # reading ------------------------------------------------------------------------------
     def run(self, text: str | bytes, *, max_bytes: int) -> list[Answer]:
@@ -289,9 +297,13 @@ class ResponseImporter:
         """A TimeModified with its offset; without one it is the company's local time."""
         if stamp is None:
             return None
+        if stamp.tzinfo is not None and stamp.tzinfo is self._last_tz:
+            return stamp  # the offset just noted
         offset = stamp.utcoffset()
         if offset is not None:
             self.utc_offset_minutes = int(offset.total_seconds() // 60)
+            if type(stamp.tzinfo) is timezone:  # a fixed offset, whatever the date
+                self._last_tz = stamp.tzinfo
             return stamp
         minutes = self.utc_offset_minutes or 0
         return stamp.replace(tzinfo=timezone(timedelta(minutes=minutes)))
