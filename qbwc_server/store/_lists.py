@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import attrgetter, methodcaller
 from typing import Any
 from uuid import uuid4
 
@@ -126,6 +127,28 @@ def _local_row(kind: str, row: Any) -> LocalRow:
     )
 
 
+def _batch_fits(
+    rows: Sequence[ListRow], top: Sequence[tuple[str, int]], limits: dict[str, int]
+) -> bool:
+    """Whether every text value of the batch fits its column (the common case), checked a
+    column at a time with C-level loops (``map``); False sends the batch row by row."""
+    try:
+        for name, size in top:
+            if max(map(len, filter(None, map(attrgetter(name), rows))), default=0) > size:
+                return False
+        values = list(map(attrgetter("values"), rows))
+        keys = set().union(*map(methodcaller("keys"), values)) & limits.keys()
+        for name in keys:
+            if (
+                max(map(len, filter(None, map(methodcaller("get", name), values))), default=0)
+                > (limits[name])
+            ):
+                return False
+    except TypeError:  # a value without a length (not text): the row-by-row check decides
+        return False
+    return True
+
+
 def fit_rows(kind: str, rows: Sequence[ListRow]) -> tuple[list[ListRow], list[RowProblem]]:
     """Check every text value against its column's size before anything is written.
 
@@ -136,22 +159,9 @@ def fit_rows(kind: str, rows: Sequence[ListRow]) -> tuple[list[ListRow], list[Ro
     top = [(n, limits[n]) for n in TOP_FIELDS if n in limits]
     kept: list[ListRow] = []
     problems: list[RowProblem] = []
+    if _batch_fits(rows, top, limits):
+        return list(rows), problems
     for row in rows:
-        # The common case, every value within its column, is checked without building anything.
-        fits = True
-        for n, size in top:
-            v = getattr(row, n)
-            if v is not None and len(v) > size:
-                fits = False
-                break
-        else:
-            for n, v in row.values.items():
-                if isinstance(v, str) and n in limits and len(v) > limits[n]:
-                    fits = False
-                    break
-        if fits:
-            kept.append(row)
-            continue
         too_long = [n for n, size in top if isinstance(v := getattr(row, n), str) and len(v) > size]
         if too_long:
             problems.append(

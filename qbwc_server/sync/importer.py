@@ -128,7 +128,7 @@ class Answer:
             self.newest = max(self.newest or text, text)
         elif newest is None:
             self.newest_stamp = stamp
-        elif stamp.tzinfo is newest.tzinfo:  # one offset: compared as wall-clock times
+        elif stamp.utcoffset() == newest.utcoffset():  # one offset: instants order as walls
             if stamp > newest:
                 self.newest_stamp = stamp
         elif stamp.replace(tzinfo=None) > newest.replace(tzinfo=None):
@@ -180,7 +180,7 @@ class ResponseImporter:
         self.record_errors = 0
         self.future: Counter[str] = Counter()
         self._future_example: dict[str, tuple[str, str]] = {}
-        self._last_tz: object = None
+        self._last_offset: timedelta | None = None  # the offset utc_offset_minutes is from
 
     # reading ------------------------------------------------------------------------------
     def run(self, text: str | bytes, *, max_bytes: int) -> list[Answer]:
@@ -297,13 +297,11 @@ class ResponseImporter:
         """A TimeModified with its offset; without one it is the company's local time."""
         if stamp is None:
             return None
-        if stamp.tzinfo is not None and stamp.tzinfo is self._last_tz:
-            return stamp  # the offset just noted
         offset = stamp.utcoffset()
         if offset is not None:
-            self.utc_offset_minutes = int(offset.total_seconds() // 60)
-            if type(stamp.tzinfo) is timezone:  # a fixed offset, whatever the date
-                self._last_tz = stamp.tzinfo
+            if offset != self._last_offset:
+                self.utc_offset_minutes = int(offset.total_seconds() // 60)
+                self._last_offset = offset
             return stamp
         minutes = self.utc_offset_minutes or 0
         return stamp.replace(tzinfo=timezone(timedelta(minutes=minutes)))
