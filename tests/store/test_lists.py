@@ -547,3 +547,29 @@ def test_deep_tree_links_across_batches_in_any_order(
             level,
         )
     assert (rows["XJ"].parent_id, rows["XJ"].full_name) == (rows["X"].id, "X:XJ")
+
+
+@pytest.mark.parametrize(
+    ("key", "null", "index"),
+    [
+        ("parent_list_id", "parent_id", "ix_customer_company_parent"),
+        ("qb_list_id", None, "sqlite_autoindex_customer_1"),
+        ("parent_id", None, "ix_customer_company_parent_id"),
+    ],
+)
+def test_batch_lookups_search_the_index_of_their_in_list(
+    sqlite_store: SqlStore, key: str, null: str | None, index: str
+) -> None:
+    """Each look-up a batch makes (rows waiting for a parent, rows by ListID, children by id)
+    searches the index on ``(company_id, <the IN column>)``, so its cost follows the batch, not
+    the number of top-level rows of the company (SQLite, with no statistics)."""
+    from qbwc_server.store import _bulk
+    from qbwc_server.store.models import Customer
+
+    with sqlite_store.engine.connect() as conn:
+        prepared = _bulk._prepared_select(
+            conn.dialect, Customer.__table__, ("id", "qb_list_id"), key, 3, null
+        )
+        plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + prepared.sql, (1, "a", "b", "c"))
+        (detail,) = [row[-1] for row in plan]
+    assert f"INDEX {index} (company_id=? AND {key}=?)" in detail
