@@ -24,8 +24,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 # Values of these types are immutable, so one converted value serves every row it repeats in.
 _SHARED = (datetime, bool, int, str)
 _BOOL_OR_NONE = frozenset({bool, type(None)})
-# An SQL expression of a row's ``_``-keys, built from the table (hashable: a plain function).
-ExprFactory = Callable[[Any], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +77,10 @@ def _prepared(
     table: Any,
     keys: tuple[str, ...],
     written: tuple[str, ...],
-    exprs: tuple[tuple[str, ExprFactory], ...],
 ) -> _Prepared:
-    computed = {k: make(table) for k, make in exprs}
     if op == "upsert":
         module = sqlite if dialect.name == "sqlite" else postgresql
-        stmt = module.insert(table).values({**{k: bindparam(k) for k in keys}, **computed})
+        stmt = module.insert(table).values({k: bindparam(k) for k in keys})
         stmt = stmt.on_conflict_do_update(
             index_elements=[table.c.company_id, table.c.qb_list_id],
             set_={k: stmt.excluded[k] for k in written},
@@ -94,7 +90,7 @@ def _prepared(
         stmt = (
             update(table)
             .where(table.c.id == bindparam("_id"))
-            .values({**{k: bindparam(f"v_{k}") for k in keys}, **computed})
+            .values({k: bindparam(f"v_{k}") for k in keys})
         )
         return _prepare(dialect, stmt, {f"v_{k}": k for k in keys})
     stmt = insert(table).values({k: bindparam(k) for k in keys})
@@ -178,12 +174,10 @@ def _run(conn: Any, prepared: _Prepared, rows: Sequence[dict[str, Any]]) -> None
     conn.exec_driver_sql(prepared.sql, params)
 
 
-def with_defaults(
-    table: Any, rows: list[dict[str, Any]], computed: Sequence[str] = ()
-) -> list[dict[str, Any]]:
+def with_defaults(table: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows completed with the Python-side scalar or callable defaults of the missing columns
-    (what SQLAlchemy's own ``insert`` would fill in), but not of the ``computed`` ones."""
-    present = {*rows[0], *computed} if rows else set()
+    (what SQLAlchemy's own ``insert`` would fill in)."""
+    present = set(rows[0]) if rows else set()
     extra: dict[str, Any] = {}
     for col in table.columns:
         if col.name in present or col.default is None:
@@ -203,41 +197,22 @@ def with_defaults(
     return out
 
 
-def upsert(
-    conn: Any,
-    table: Any,
-    rows: list[dict[str, Any]],
-    keep: Sequence[str],
-    exprs: dict[str, ExprFactory] | None = None,
-) -> None:
+def upsert(conn: Any, table: Any, rows: list[dict[str, Any]], keep: Sequence[str]) -> None:
     """``INSERT ... ON CONFLICT (company_id, qb_list_id) DO UPDATE`` of every column but
-    ``keep`` (SQLite and PostgreSQL): new rows are inserted, known ones updated in place.
-
-    :param exprs: columns whose value is an SQL expression of bound parameters, each built by
-        a function of the table; their values come from the row keys starting with ``_``
-        (which are not columns).
-    """
+    ``keep`` (SQLite and PostgreSQL): new rows are inserted, known ones updated in place."""
     if not rows:
         return
-    exprs = exprs or {}
-    written = [k for k in rows[0] if k not in keep and not k.startswith("_")]
-    written += list(exprs)  # not the defaults filled in below
-    rows = with_defaults(table, rows, list(exprs))
-    keys = tuple(k for k in rows[0] if not k.startswith("_"))
-    items = tuple(exprs.items())
-    _run(conn, _prepared(conn.dialect, "upsert", table, keys, tuple(written), items), rows)
+    written = tuple(k for k in rows[0] if k not in keep)  # not the defaults filled in below
+    rows = with_defaults(table, rows)
+    _run(conn, _prepared(conn.dialect, "upsert", table, tuple(rows[0]), written), rows)
 
 
-def update_by_id(
-    conn: Any, table: Any, rows: list[dict[str, Any]], exprs: dict[str, ExprFactory] | None = None
-) -> None:
-    """``UPDATE table SET ... WHERE id = :_id`` for rows keyed ``_id`` plus the columns (and
-    the ``_``-keys of ``exprs``, as in :func:`upsert`)."""
+def update_by_id(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
+    """``UPDATE table SET ... WHERE id = :_id`` for rows keyed ``_id`` plus the columns."""
     if not rows:
         return
-    keys = tuple(k for k in rows[0] if not k.startswith("_"))
-    items = tuple((exprs or {}).items())
-    _run(conn, _prepared(conn.dialect, "update", table, keys, (), items), rows)
+    keys = tuple(k for k in rows[0] if k != "_id")
+    _run(conn, _prepared(conn.dialect, "update", table, keys, ()), rows)
 
 
 def insert_rows(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
@@ -245,4 +220,4 @@ def insert_rows(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     rows = with_defaults(table, rows)
-    _run(conn, _prepared(conn.dialect, "insert", table, tuple(rows[0]), (), ()), rows)
+    _run(conn, _prepared(conn.dialect, "insert", table, tuple(rows[0]), ()), rows)

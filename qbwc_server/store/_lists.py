@@ -22,8 +22,8 @@ from sqlalchemy import String, delete, exists, func, or_, select, update
 from mappings import ListPlan, ListRow, LocalItem, LocalRow
 
 from ._base import StoreBase
-from ._bulk import ExprFactory, select_in, update_by_id, upsert
-from ._tree import finish_tree, parent_expression, plan_tree
+from ._bulk import select_in, update_by_id, upsert
+from ._tree import TreeBatch, finish_tree, plan_tree
 from .models import Customer, PayrollItem, QbClass, ServiceItem, TeamMember, TimeEntry
 
 MODELS: dict[str, Any] = {
@@ -83,7 +83,7 @@ def _columns(
     kind: str,
     row: ListRow,
     now: datetime,
-    tree: dict[str, tuple[str | None, str, int]] | None = None,
+    tree: TreeBatch | None = None,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The store columns of one QuickBooks row (inactive rows are archived), then ``extra``."""
@@ -97,13 +97,16 @@ def _columns(
         "deleted_in_qb": False,
         "updated_at": now,
     }
-    if kind in TREE_KINDS:  # FullName and sublevel as derived by _tree.plan_tree, if given
-        derived = tree.get(row.qb_list_id) if tree is not None else None
-        parent, full_name, sublevel = derived or (None, row.full_name, row.sublevel)
+    if kind in TREE_KINDS:  # FullName, sublevel and parent as derived by _tree.plan_tree
+        if tree is not None:
+            _, full_name, sublevel = tree.values[row.qb_list_id]
+            parent_id = tree.parent_id(row.qb_list_id)
+        else:
+            full_name, sublevel, parent_id = row.full_name, row.sublevel, None
         cols["full_name"] = full_name
         cols["parent_list_id"] = row.parent_list_id
         cols["sublevel"] = sublevel
-        cols["_parent"] = parent  # parent_id, looked up when written (_tree.parent_expression)
+        cols["parent_id"] = parent_id
     cols.update(row.values)
     if "payroll_earnings" in cols:
         cols["payroll_earnings"] = _json_earnings(cols["payroll_earnings"])
@@ -277,24 +280,24 @@ class ListsMixin(StoreBase):
                     update_by_id(conn, table, links)
                 return
             # Tree lists: FullName, sublevel and the parent link are derived first, so each row
-            # is written once; a parent the batch inserts is written before its children.
+            # is written once; a parent the batch inserts is written a level before its jobs.
             known = {r.qb_list_id: i for i, r in (*plan.updates, *plan.links)}
             tree = plan_tree(
                 conn, table, company_id, [*written, *(r for _, r in plan.links)], known, CHUNK
             )
             by_id = {r.qb_list_id: r for r in written}
-            extra["_company"] = company_id
-            rows = [
-                _columns(kind, by_id[i], now, tree.values, extra) for i in tree.order if i in by_id
-            ]
-            parent: dict[str, ExprFactory] = {"parent_id": parent_expression}
-            upsert(conn, table, rows, tuple(extra), parent)
+            for level in tree.levels:
+                rows = [_columns(kind, by_id[i], now, tree, extra) for i in level if i in by_id]
+                upsert(conn, table, rows, tuple(extra))
+                new_parents = [i for i in level if i in tree.parents]
+                for chunk in _chunks(new_parents):
+                    for local_id, list_id in select_in(
+                        conn, table, ("id", "qb_list_id"), company_id, "qb_list_id", chunk
+                    ):
+                        tree.ids[list_id] = local_id
             if plan.links:
-                links = [
-                    {"_id": i, **_columns(kind, r, now, tree.values), "_company": company_id}
-                    for i, r in plan.links
-                ]
-                update_by_id(conn, table, links, parent)
+                links = [{"_id": i, **_columns(kind, r, now, tree)} for i, r in plan.links]
+                update_by_id(conn, table, links)
             finish_tree(conn, table, company_id, tree, now, CHUNK)
 
     def mark_deleted_in_qb(

@@ -4,6 +4,9 @@ Parent links, FullName and sublevel are worked out in Python before the batch is
 each row is written once with its final tree columns; only the rows of the batch, the stored
 rows waiting for one of them as a parent, their stored parents and the descendants of rows
 whose FullName changed are read (issue #15: linear in the batch, whatever the company's size).
+A batch is written level by level (:attr:`TreeBatch.levels`): the ids of the rows it inserts
+that are parents are read back after their level, so every ``parent_id`` is a plain value (a
+per-row parent look-up inside the INSERT got a plan that scanned the company on PostgreSQL).
 Must not import flask or spyne.
 """
 
@@ -14,15 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
-
 from mappings import ListRow
 
 from ._bulk import select_in, update_by_id
-
-# The bound values a row's parent_id is looked up from (see parent_expression).
-PARENT_KEY = "_parent"
-COMPANY_KEY = "_company"
 
 
 @dataclass(slots=True)
@@ -40,28 +37,20 @@ class _Node:
 
 @dataclass(slots=True)
 class TreeBatch:
-    """The derived tree columns of one batch, and what to write after it (:func:`finish`)."""
+    """The derived tree columns of one batch, and what to write after it (:func:`finish_tree`)."""
 
     values: dict[str, tuple[str | None, str, int]]  # ListID -> (parent ListID, FullName, level)
-    order: list[str]  # the batch's ListIDs, every linked parent before its children
+    levels: list[list[str]]  # the batch's ListIDs, each parent it inserts a level before its jobs
+    ids: dict[str, int]  # known row ids by ListID (stored parents, updated and waiting rows)
+    parents: set[str]  # ListIDs the batch inserts whose id is needed (parents of other rows)
     waiting: list[_Node] = field(default_factory=list)
     seeds: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> (FullName, level)
     skip: set[str] = field(default_factory=set)  # ListIDs derived here (not descendants)
 
-
-def parent_expression(table: Any) -> Any:
-    """``(SELECT id FROM table WHERE company_id = :_company AND qb_list_id = :_parent)``: a
-    row's parent_id, found when the row is written (so a parent inserted earlier in the same
-    ``executemany`` is found too); NULL when ``_parent`` is NULL."""
-    parent = table.alias("tree_parent")
-    return (
-        select(parent.c.id)
-        .where(
-            parent.c.company_id == bindparam(COMPANY_KEY, type_=table.c.company_id.type),
-            parent.c.qb_list_id == bindparam(PARENT_KEY, type_=table.c.qb_list_id.type),
-        )
-        .scalar_subquery()
-    )
+    def parent_id(self, list_id: str) -> int | None:
+        """The id of a batch row's parent, once the parent's level is written."""
+        parent = self.values[list_id][0]
+        return None if parent is None else self.ids[parent]
 
 
 def _chunks(values: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
@@ -119,11 +108,18 @@ def plan_tree(
             waiting.append(node)
     wanted = sorted({n.parent_list_id for n in nodes.values() if n.parent_list_id} - nodes.keys())
     stored: dict[str, tuple[str, int]] = {}
+    ids = {n.list_id: n.local_id for n in nodes.values() if n.local_id is not None}
     for chunk in _chunks(wanted, chunk_size):
-        for list_id, full_name, sublevel in select_in(
-            conn, table, ("qb_list_id", "full_name", "sublevel"), company_id, "qb_list_id", chunk
+        for local_id, list_id, full_name, sublevel in select_in(
+            conn,
+            table,
+            ("id", "qb_list_id", "full_name", "sublevel"),
+            company_id,
+            "qb_list_id",
+            chunk,
         ):
             stored[list_id] = (full_name, sublevel)
+            ids[list_id] = local_id
 
     values: dict[str, tuple[str | None, str, int]] = {}
     busy: set[str] = set()
@@ -151,23 +147,40 @@ def plan_tree(
 
     for node in nodes.values():
         resolve(node)
-    # Parents the batch inserts are written before their children, so the parent_id subquery
-    # finds them; arrival order is kept where it already allows that.
-    order: list[str] = []
-    placed: set[str] = set()
+    # Levels: a row goes one level after the parent it links to when the batch inserts that
+    # parent (its id is read back after its level); arrival order is kept within a level.
+    depth: dict[str, int] = {}
     for list_id in batch:
-        chain: list[str] = []
-        current: str | None = list_id
-        while current is not None and current in local_batch and current not in placed:
-            if current in chain:  # a cycle QuickBooks should not have: stop at it
+        if list_id in depth:
+            continue
+        chain = [list_id]
+        while True:
+            parent = values[chain[-1]][0]
+            if parent is None or parent not in local_batch or parent in ids:
+                base = -1  # its parent's id is known (or it has none): the first level
                 break
-            chain.append(current)
-            current = values[current][0]
+            if parent in depth:
+                base = depth[parent]
+                break
+            if parent in chain:  # a cycle QuickBooks should not have: cut it here
+                node = nodes[chain[-1]]
+                values[chain[-1]] = (None, node.full_name, node.sublevel)
+                base = -1
+                break
+            chain.append(parent)
         for item in reversed(chain):
-            placed.add(item)
-            order.append(item)
-
-    tree = TreeBatch(values=values, order=order, skip=set(nodes))
+            base = depth[item] = base + 1
+    levels: list[list[str]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
+    for list_id in batch:
+        levels[depth[list_id]].append(list_id)
+    linked = {values[n][0] for n in nodes}
+    tree = TreeBatch(
+        values=values,
+        levels=levels,
+        ids=ids,
+        parents={p for p in linked if p is not None and p not in ids},
+        skip=set(nodes),
+    )
     for node in waiting:
         parent, full_name, level = values[node.list_id]
         if (parent is not None, full_name, level) != (False, node.full_name, node.sublevel):
@@ -182,7 +195,7 @@ def plan_tree(
 def finish_tree(
     conn: Any, table: Any, company_id: int, tree: TreeBatch, now: datetime, chunk_size: int
 ) -> None:
-    """After the batch is written: link the waiting rows, then rename the descendants of every
+    """After the batch's levels are written: link the waiting rows, then rename the descendants of every
     row whose tree columns may have changed, level by level (index on ``(company_id,
     parent_id)``), so a renamed parent reaches its jobs whatever QuickBooks sent."""
     c = table.c
@@ -194,14 +207,13 @@ def finish_tree(
             linked.append(
                 {
                     "_id": node.local_id,
-                    COMPANY_KEY: company_id,
-                    PARENT_KEY: parent,
+                    "parent_id": tree.parent_id(node.list_id),
                     "full_name": full_name,
                     "sublevel": level,
                     "updated_at": now,
                 }
             )
-        update_by_id(conn, table, linked, exprs={"parent_id": parent_expression})
+        update_by_id(conn, table, linked)
     changes: list[dict[str, Any]] = []
     frontier = tree.seeds
     seen = set(frontier)
