@@ -1,10 +1,10 @@
 """Lists imported from QuickBooks: batched lookups and upserts (DESIGN sections 6 and 12).
 
 The sync engine asks for what the store has (``lookup_list_rows``), lets ``mappings`` plan the
-changes, and hands the plan back (``apply_list_plan``): one SELECT, one executemany INSERT and
-one executemany UPDATE per batch, whatever the batch size. FullName and sublevel of tree lists
-are derived from the parent chain (``_tree``), touching only the batch's rows, the children
-waiting for them, their parents and the descendants of renamed rows.
+changes, and hands the plan back (``apply_list_plan``): a few statements per batch, whatever its
+size (one executemany ``INSERT ... ON CONFLICT`` per tree level of the batch). FullName and
+sublevel of tree lists are derived from the parent chain (``_tree``), touching only the batch's
+rows, the children waiting for them, their parents and the descendants of renamed rows.
 """
 
 from __future__ import annotations
