@@ -6,12 +6,12 @@ package root, which pulls in lxml); the store turns rows into ORM objects.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from qbxml.records import (
     Customer,
@@ -283,6 +283,9 @@ def record_to_row(record: Record) -> ListRow | None:
 
     :raises MappingError: the record lacks its ListID or Name (record it as a per-record error).
     """
+    convert = _TO_ROW.get(type(record))
+    if convert is not None:  # the exact record types, without a chain of isinstance checks
+        return convert(record)
     if isinstance(record, Employee):
         return employee_to_row(record)
     if isinstance(record, Vendor):
@@ -296,3 +299,13 @@ def record_to_row(record: Record) -> ListRow | None:
     if isinstance(record, PayrollItemWage):
         return payroll_item_wage_to_row(record)
     return None
+
+
+_TO_ROW: dict[type, Callable[[Any], ListRow]] = {
+    Employee: employee_to_row,
+    Vendor: vendor_to_row,
+    Customer: customer_to_row,
+    ItemService: item_service_to_row,
+    QbClass: class_to_row,
+    PayrollItemWage: payroll_item_wage_to_row,
+}

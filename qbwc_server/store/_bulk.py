@@ -1,24 +1,40 @@
 """Batched writes without per-value SQLAlchemy work (issue #15: the list importer's store side).
 
 A Core ``executemany`` builds a parameter dict per row and runs every value through its type's
-bind processor (``UtcDateTime`` then the dialect's DATETIME) inside SQLAlchemy. Here the
-statement is compiled once per batch, each column's processor is looked up once, values repeated
-down the batch (the batch's ``now``, ``company_id``, booleans) are converted once, and the DBAPI
-gets plain tuples or dicts (``exec_driver_sql``): the same values SQLAlchemy would have sent.
+bind processor (``UtcDateTime`` then the dialect's DATETIME) inside SQLAlchemy. Here each
+statement shape is built and compiled once (:func:`_prepared`, per dialect, table and keys),
+each column's processor is looked up once, values repeated down the batch (the batch's ``now``,
+``company_id``) are converted once, booleans skip a processor that would return them as they
+are, and the DBAPI gets plain tuples or dicts (``exec_driver_sql``): the same values SQLAlchemy
+would have sent.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import Boolean, bindparam, insert, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 # Values of these types are immutable, so one converted value serves every row it repeats in.
 _SHARED = (datetime, bool, int, str)
+_BOOL_OR_NONE = frozenset({bool, type(None)})
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A compiled statement: its SQL text and, per DBAPI parameter, the row key and processor."""
+
+    sql: str
+    source: tuple[str, ...]
+    processors: tuple[Callable[[Any], Any] | None, ...]
+    booleans: frozenset[int]  # parameters of Boolean columns
+    named: tuple[str, ...] | None  # the DBAPI's names, for a dialect with named parameters
 
 
 def _converter(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -37,39 +53,125 @@ def _converter(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return convert
 
 
-def executemany(
-    conn: Any, stmt: Any, rows: Sequence[dict[str, Any]], keys: dict[str, str] | None = None
-) -> None:
-    """Run ``stmt`` once per row of ``rows`` (all with the same keys) through the DBAPI.
-
-    :param conn: the session's connection (``Session.connection()``), inside its transaction.
-    :param keys: the row key of a bound parameter, where its name differs.
-    """
-    if not rows:
-        return
-    dialect = conn.dialect
+def _prepare(dialect: Any, stmt: Any, keys: dict[str, str] | None = None) -> _Prepared:
     compiled = stmt.compile(dialect=dialect)
     names = list(compiled.positiontup if compiled.positional else compiled.binds)
-    source = [(keys or {}).get(n, n) for n in names]
+    types = [compiled.binds[n].type.dialect_impl(dialect) for n in names]
+    return _Prepared(
+        sql=str(compiled),
+        source=tuple((keys or {}).get(n, n) for n in names),
+        processors=tuple(t.bind_processor(dialect) for t in types),
+        booleans=frozenset(i for i, t in enumerate(types) if isinstance(t, Boolean)),
+        named=None
+        if compiled.positional
+        else tuple(compiled.escaped_bind_names.get(n, n) for n in names),
+    )
+
+
+# The compiled text depends only on the dialect, the table and the keys, so it is kept for the
+# next batch (SQLAlchemy's own statement cache does not cover exec_driver_sql).
+@functools.lru_cache(maxsize=256)
+def _prepared(
+    dialect: Any,
+    op: str,
+    table: Any,
+    keys: tuple[str, ...],
+    written: tuple[str, ...],
+) -> _Prepared:
+    if op == "upsert":
+        module = sqlite if dialect.name == "sqlite" else postgresql
+        stmt = module.insert(table).values({k: bindparam(k) for k in keys})
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.company_id, table.c.qb_list_id],
+            set_={k: stmt.excluded[k] for k in written},
+        )
+        return _prepare(dialect, stmt)
+    if op == "update":
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values({k: bindparam(f"v_{k}") for k in keys})
+        )
+        return _prepare(dialect, stmt, {f"v_{k}": k for k in keys})
+    stmt = insert(table).values({k: bindparam(k) for k in keys})
+    return _prepare(dialect, stmt)
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared_select(
+    dialect: Any, table: Any, columns: tuple[str, ...], key: str, count: int, null: str | None
+) -> _Prepared:
+    c = table.c
+    where = [
+        c.company_id == bindparam("_company"),
+        c[key].in_([bindparam(f"_k{i}") for i in range(count)]),  # not expanding: compiled once
+    ]
+    if null is not None:
+        # ``(col + 0) IS NULL``, not ``col IS NULL``: an index on ``(company_id, col)`` would
+        # otherwise be chosen for the NULL test (SQLite does, with no statistics), visiting
+        # every such row of the company instead of the few the IN (...) list names.
+        where.append((c[null] + literal_column("0")).is_(None))
+    return _prepare(dialect, select(*(c[n] for n in columns)).where(*where))
+
+
+def select_in(
+    conn: Any,
+    table: Any,
+    columns: Sequence[str],
+    company_id: int,
+    key: str,
+    values: Sequence[Any],
+    *,
+    null: str | None = None,
+) -> list[Any]:
+    """The company's rows whose ``key`` column is one of ``values`` (and, given ``null``, whose
+    ``null`` column is NULL), as DBAPI tuples in ``columns`` order.
+
+    For plain text and integer columns: no result processing is applied (a SQLite boolean
+    comes back as 0 or 1).
+    """
+    if not values:
+        return []
+    prepared = _prepared_select(conn.dialect, table, tuple(columns), key, len(values), null)
+    bound = {"_company": company_id, **{f"_k{i}": v for i, v in enumerate(values)}}
+    params: Any = tuple(bound[n] for n in prepared.source)
+    if prepared.named is not None:
+        params = dict(zip(prepared.named, params, strict=True))
+    return list(conn.exec_driver_sql(prepared.sql, params))
+
+
+def _run(conn: Any, prepared: _Prepared, rows: Sequence[dict[str, Any]]) -> None:
+    source = prepared.source
     missing = [n for n in source if n not in rows[0]]
     if missing:
-        raise ValueError(f"no value for {missing} in {stmt}")
-    processors = [
-        compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names
-    ]
-    convert = [(i, _converter(p)) for i, p in enumerate(processors) if p is not None]
+        raise ValueError(f"no value for {missing} in {prepared.sql}")
+    convert = []
+    for i, processor in enumerate(prepared.processors):
+        if processor is None:
+            continue
+        if i in prepared.booleans:
+            # Boolean's processor checks a value is a bool and returns it (or 1/0, which is
+            # what sqlite3 stores for a bool): with only bools and None it changes nothing.
+            key = source[i]
+            if {type(row[key]) for row in rows} <= _BOOL_OR_NONE:
+                continue
+        convert.append((i, _converter(processor)))
     getter = itemgetter(*source)
-    params: list[Any] = []
-    for row in rows:
-        got = getter(row)
-        values = list(got) if len(source) > 1 else [got]
-        for i, conv in convert:
-            values[i] = conv(values[i])
-        params.append(tuple(values))  # the DBAPI's executemany takes tuples or dicts
-    if not compiled.positional:
-        named = [compiled.escaped_bind_names.get(n, n) for n in names]
+    params: list[Any]
+    if not convert:
+        params = [getter(row) for row in rows] if len(source) > 1 else [(getter(r),) for r in rows]
+    else:
+        params = []
+        for row in rows:
+            got = getter(row)
+            values = list(got) if len(source) > 1 else [got]
+            for i, conv in convert:
+                values[i] = conv(values[i])
+            params.append(tuple(values))  # the DBAPI's executemany takes tuples or dicts
+    if prepared.named is not None:
+        named = prepared.named
         params = [dict(zip(named, values, strict=True)) for values in params]
-    conn.exec_driver_sql(str(compiled), params)
+    conn.exec_driver_sql(prepared.sql, params)
 
 
 def with_defaults(table: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -100,29 +202,17 @@ def upsert(conn: Any, table: Any, rows: list[dict[str, Any]], keep: Sequence[str
     ``keep`` (SQLite and PostgreSQL): new rows are inserted, known ones updated in place."""
     if not rows:
         return
-    written = [k for k in rows[0] if k not in keep]  # not the defaults filled in below
+    written = tuple(k for k in rows[0] if k not in keep)  # not the defaults filled in below
     rows = with_defaults(table, rows)
-    keys = list(rows[0])
-    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
-    stmt = dialect.insert(table).values({k: bindparam(k) for k in keys})
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.company_id, table.c.qb_list_id],
-        set_={k: stmt.excluded[k] for k in written},
-    )
-    executemany(conn, stmt, rows)
+    _run(conn, _prepared(conn.dialect, "upsert", table, tuple(rows[0]), written), rows)
 
 
 def update_by_id(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
     """``UPDATE table SET ... WHERE id = :_id`` for rows keyed ``_id`` plus the columns."""
     if not rows:
         return
-    keys = [k for k in rows[0] if k != "_id"]
-    stmt = (
-        update(table)
-        .where(table.c.id == bindparam("_id"))
-        .values({k: bindparam(f"v_{k}") for k in keys})
-    )
-    executemany(conn, stmt, rows, {f"v_{k}": k for k in keys})
+    keys = tuple(k for k in rows[0] if k != "_id")
+    _run(conn, _prepared(conn.dialect, "update", table, keys, ()), rows)
 
 
 def insert_rows(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
@@ -130,4 +220,4 @@ def insert_rows(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     rows = with_defaults(table, rows)
-    executemany(conn, insert(table).values({k: bindparam(k) for k in rows[0]}), rows)
+    _run(conn, _prepared(conn.dialect, "insert", table, tuple(rows[0]), ()), rows)

@@ -1,10 +1,10 @@
 """Lists imported from QuickBooks: batched lookups and upserts (DESIGN sections 6 and 12).
 
 The sync engine asks for what the store has (``lookup_list_rows``), lets ``mappings`` plan the
-changes, and hands the plan back (``apply_list_plan``): one SELECT, one executemany INSERT and
-one executemany UPDATE per batch, whatever the batch size. FullName and sublevel of tree lists
-are derived from the parent chain in the store (``_derive_tree``), touching only the batch's
-rows, the children waiting for them and the descendants of renamed rows.
+changes, and hands the plan back (``apply_list_plan``): a few statements per batch, whatever its
+size (one executemany ``INSERT ... ON CONFLICT`` per tree level of the batch). FullName and
+sublevel of tree lists are derived from the parent chain (``_tree``), touching only the batch's
+rows, the children waiting for them, their parents and the descendants of renamed rows.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import attrgetter, methodcaller
 from typing import Any
 from uuid import uuid4
 
@@ -21,7 +22,8 @@ from sqlalchemy import String, delete, exists, func, or_, select, update
 from mappings import ListPlan, ListRow, LocalItem, LocalRow
 
 from ._base import StoreBase
-from ._bulk import update_by_id, upsert
+from ._bulk import select_in, update_by_id, upsert
+from ._tree import TreeBatch, finish_tree, plan_tree
 from .models import Customer, PayrollItem, QbClass, ServiceItem, TeamMember, TimeEntry
 
 MODELS: dict[str, Any] = {
@@ -38,7 +40,8 @@ PERSON_COLUMNS = ("first_name", "last_name", "email")
 # Columns a too-long value may be cut in (with a notice); any other too-long value refuses the
 # record, since it names or identifies it.
 SOFT_COLUMNS = frozenset({"first_name", "last_name", "email", "company_name", "job_status"})
-TREE_COLUMNS = ("id", "qb_list_id", "name", "parent_list_id", "parent_id", "full_name", "sublevel")
+# The ListRow fields every list has (a too-long one always refuses the record).
+TOP_FIELDS = ("qb_list_id", "edit_sequence", "name", "full_name", "parent_list_id")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,8 +79,14 @@ def _json_earnings(earnings: Iterable[Sequence[object]]) -> list[dict[str, objec
     return [dict(zip(keys, line, strict=True)) for line in earnings]
 
 
-def _columns(kind: str, row: ListRow, now: datetime) -> dict[str, Any]:
-    """The store columns of one QuickBooks row (inactive rows are archived)."""
+def _columns(
+    kind: str,
+    row: ListRow,
+    now: datetime,
+    tree: TreeBatch | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The store columns of one QuickBooks row (inactive rows are archived), then ``extra``."""
     cols: dict[str, Any] = {
         "qb_list_id": row.qb_list_id,
         "edit_sequence": row.edit_sequence,
@@ -88,17 +97,21 @@ def _columns(kind: str, row: ListRow, now: datetime) -> dict[str, Any]:
         "deleted_in_qb": False,
         "updated_at": now,
     }
-    if kind in TREE_KINDS:
-        cols.update(
-            full_name=row.full_name,
-            parent_list_id=row.parent_list_id,
-            sublevel=row.sublevel,
-            parent_id=None,  # resolved from parent_list_id by _derive_tree
-        )
-    values = dict(row.values)
-    if "payroll_earnings" in values:
-        values["payroll_earnings"] = _json_earnings(values["payroll_earnings"])  # type: ignore[arg-type]
-    cols.update(values)
+    if kind in TREE_KINDS:  # FullName, sublevel and parent as derived by _tree.plan_tree
+        if tree is not None:
+            _, full_name, sublevel = tree.values[row.qb_list_id]
+            parent_id = tree.parent_id(row.qb_list_id)
+        else:
+            full_name, sublevel, parent_id = row.full_name, row.sublevel, None
+        cols["full_name"] = full_name
+        cols["parent_list_id"] = row.parent_list_id
+        cols["sublevel"] = sublevel
+        cols["parent_id"] = parent_id
+    cols.update(row.values)
+    if "payroll_earnings" in cols:
+        cols["payroll_earnings"] = _json_earnings(cols["payroll_earnings"])
+    if extra:
+        cols.update(extra)
     return cols
 
 
@@ -117,6 +130,28 @@ def _local_row(kind: str, row: Any) -> LocalRow:
     )
 
 
+def _batch_fits(
+    rows: Sequence[ListRow], top: Sequence[tuple[str, int]], limits: dict[str, int]
+) -> bool:
+    """Whether every text value of the batch fits its column (the common case), checked a
+    column at a time with C-level loops (``map``); False sends the batch row by row."""
+    try:
+        for name, size in top:
+            if max(map(len, filter(None, map(attrgetter(name), rows))), default=0) > size:
+                return False
+        values = list(map(attrgetter("values"), rows))
+        keys = set().union(*map(methodcaller("keys"), values)) & limits.keys()
+        for name in keys:
+            if (
+                max(map(len, filter(None, map(methodcaller("get", name), values))), default=0)
+                > (limits[name])
+            ):
+                return False
+    except TypeError:  # a value without a length (not text): the row-by-row check decides
+        return False
+    return True
+
+
 def fit_rows(kind: str, rows: Sequence[ListRow]) -> tuple[list[ListRow], list[RowProblem]]:
     """Check every text value against its column's size before anything is written.
 
@@ -124,19 +159,13 @@ def fit_rows(kind: str, rows: Sequence[ListRow]) -> tuple[list[ListRow], list[Ro
     refuses the record (an error), so one record never fails the batch on the database.
     """
     limits = _limits(kind)
+    top = [(n, limits[n]) for n in TOP_FIELDS if n in limits]
     kept: list[ListRow] = []
     problems: list[RowProblem] = []
+    if _batch_fits(rows, top, limits):
+        return list(rows), problems
     for row in rows:
-        top = {
-            "qb_list_id": row.qb_list_id,
-            "edit_sequence": row.edit_sequence,
-            "name": row.name,
-            "full_name": row.full_name,
-            "parent_list_id": row.parent_list_id,
-        }
-        too_long = [
-            n for n, v in top.items() if isinstance(v, str) and n in limits and len(v) > limits[n]
-        ]
+        too_long = [n for n, size in top if isinstance(v := getattr(row, n), str) and len(v) > size]
         if too_long:
             problems.append(
                 RowProblem(
@@ -189,18 +218,23 @@ class ListsMixin(StoreBase):
         """What the store has for these QuickBooks ListIDs, by ListID."""
         table = _model(kind).__table__
         person = kind == "team_member"
-        columns = [table.c[n] for n in LOOKUP_COLUMNS + (PERSON_COLUMNS if person else ())]
+        columns = LOOKUP_COLUMNS + (PERSON_COLUMNS if person else ())
         found: dict[str, LocalRow] = {}
         with self._tx() as s:
             conn = s.connection()
             for chunk in _chunks(sorted(set(list_ids))):
-                rows = conn.execute(
-                    select(*columns).where(
-                        table.c.company_id == company_id, table.c.qb_list_id.in_(chunk)
+                for r in select_in(conn, table, columns, company_id, "qb_list_id", chunk):
+                    found[r[1]] = LocalRow(
+                        local_id=r[0],
+                        qb_list_id=r[1],
+                        edit_sequence=r[2],
+                        is_active=bool(r[3]),  # SQLite's 0/1: no result processing here
+                        archived=bool(r[4]),
+                        deleted_in_qb=bool(r[5]),
+                        first_name=r[6] if person else None,
+                        last_name=r[7] if person else None,
+                        email=r[8] if person else None,
                     )
-                )
-                for r in rows:
-                    found[r.qb_list_id] = _local_row(kind, r)
         return found
 
     def unlinked_team_members(self, company_id: int) -> list[LocalRow]:
@@ -221,8 +255,9 @@ class ListsMixin(StoreBase):
         """Write a reconcile plan in one transaction: batched inserts, updates and links.
 
         One ``executemany`` per statement with the same keys in every row, the values converted
-        once per batch where they repeat (:mod:`._bulk`); parent links and FullNames are then
-        derived for the batch's rows and the rows waiting for them (:func:`_derive_tree`).
+        once per batch where they repeat (:mod:`._bulk`); for tree lists, parent links and
+        FullNames are derived before the write for the batch's rows and the rows waiting for
+        them (:mod:`._tree`).
         """
         table = _model(kind).__table__
         with self._tx() as s:
@@ -232,17 +267,38 @@ class ListsMixin(StoreBase):
             extra: dict[str, Any] = {"company_id": company_id, "created_at": now}
             if kind == "customer":
                 extra["assigned_to_all"] = assign_to_all
-            rows = [{**_columns(kind, r, now), **extra} for r in plan.inserts]
-            rows.extend({**_columns(kind, r, now), **extra} for _, r in plan.updates)
-            upsert(conn, table, rows, keep=tuple(extra))
-            if plan.links:
-                update_by_id(
-                    conn, table, [{"_id": i, **_columns(kind, r, now)} for i, r in plan.links]
+            written = [*plan.inserts, *(r for _, r in plan.updates)]
+            if kind not in TREE_KINDS:
+                upsert(
+                    conn,
+                    table,
+                    [_columns(kind, r, now, None, extra) for r in written],
+                    tuple(extra),
                 )
-            if kind in TREE_KINDS:
-                changed = (*plan.updates, *plan.links)
-                ids = [r.qb_list_id for r in (*plan.inserts, *(r for _, r in changed))]
-                _derive_tree(s, table, company_id, ids, now)
+                if plan.links:
+                    links = [{"_id": i, **_columns(kind, r, now)} for i, r in plan.links]
+                    update_by_id(conn, table, links)
+                return
+            # Tree lists: FullName, sublevel and the parent link are derived first, so each row
+            # is written once; a parent the batch inserts is written a level before its jobs.
+            known = {r.qb_list_id: i for i, r in (*plan.updates, *plan.links)}
+            tree = plan_tree(
+                conn, table, company_id, [*written, *(r for _, r in plan.links)], known, CHUNK
+            )
+            by_id = {r.qb_list_id: r for r in written}
+            for level in tree.levels:
+                rows = [_columns(kind, by_id[i], now, tree, extra) for i in level if i in by_id]
+                upsert(conn, table, rows, tuple(extra))
+                new_parents = [i for i in level if i in tree.parents]
+                for chunk in _chunks(new_parents):
+                    for local_id, list_id in select_in(
+                        conn, table, ("id", "qb_list_id"), company_id, "qb_list_id", chunk
+                    ):
+                        tree.ids[list_id] = local_id
+            if plan.links:
+                links = [{"_id": i, **_columns(kind, r, now, tree)} for i, r in plan.links]
+                update_by_id(conn, table, links)
+            finish_tree(conn, table, company_id, tree, now, CHUNK)
 
     def mark_deleted_in_qb(
         self, company_id: int, kind: str, list_ids: Sequence[str], now: datetime
@@ -446,101 +502,3 @@ class ListsMixin(StoreBase):
                     .values(archived=True, is_active=False, deleted_in_qb=True, updated_at=now)
                 )
         return gone
-
-
-def _derive_tree(
-    s: Any, table: Any, company_id: int, list_ids: Sequence[str], now: datetime
-) -> None:
-    """Set parent_id, FullName and sublevel from the parent chain in the store.
-
-    Linear in the batch: the batch's rows and the rows waiting for one of them as a parent are
-    read (indexes on ``(company_id, qb_list_id)`` and ``(company_id, parent_list_id)``), their
-    parents too; then the descendants of every row whose FullName changed are walked level by
-    level (index on ``(company_id, parent_id)``), so a renamed parent reaches its jobs whatever
-    QuickBooks sent. A row whose parent has not arrived keeps QuickBooks' own FullName.
-    """
-    c = table.c
-    cols = [c[n] for n in TREE_COLUMNS]
-    conn = s.connection()  # Core statements: no ORM session work per statement
-    limit = c.full_name.type.length
-    rows: dict[int, Any] = {}
-    for chunk in _chunks(sorted(set(list_ids))):
-        for r in conn.execute(
-            select(*cols).where(c.company_id == company_id, c.qb_list_id.in_(chunk))
-        ):
-            rows[r.id] = r
-        waiting = select(*cols).where(
-            c.company_id == company_id, c.parent_id.is_(None), c.parent_list_id.in_(chunk)
-        )
-        for r in conn.execute(waiting):
-            rows[r.id] = r
-    by_list = {r.qb_list_id: r for r in rows.values() if r.qb_list_id}
-    wanted = sorted({r.parent_list_id for r in rows.values() if r.parent_list_id} - set(by_list))
-    for chunk in _chunks(wanted):
-        for r in conn.execute(
-            select(*cols).where(c.company_id == company_id, c.qb_list_id.in_(chunk))
-        ):
-            by_list[r.qb_list_id] = r
-    derived: dict[int, tuple[int | None, str, int]] = {}
-    busy: set[int] = set()
-
-    def resolve(r: Any) -> tuple[int | None, str, int]:
-        if r.id in derived:
-            return derived[r.id]
-        current = (r.parent_id, r.full_name, r.sublevel)
-        if r.id not in rows:  # a parent outside the batch: as stored
-            return current
-        parent = by_list.get(r.parent_list_id) if r.parent_list_id else None
-        if r.parent_list_id is None:
-            value: tuple[int | None, str, int] = (None, r.name, 0)
-        elif parent is None or r.id in busy:  # parent not here yet, or a cycle
-            value = (None, r.full_name, r.sublevel)
-        else:
-            busy.add(r.id)
-            _, parent_name, parent_level = resolve(parent)
-            busy.discard(r.id)
-            value = (parent.id, f"{parent_name}:{r.name}"[:limit], parent_level + 1)
-        derived[r.id] = value
-        return value
-
-    changes: list[dict[str, Any]] = []
-    frontier: dict[int, tuple[str, int]] = {}
-    for r in rows.values():
-        value = resolve(r)
-        if value != (r.parent_id, r.full_name, r.sublevel):
-            changes.append(
-                {"_id": r.id, "parent_id": value[0], "full_name": value[1], "sublevel": value[2]}
-            )
-        # The batch's rows were just written with QuickBooks' FullName, so a rename does not
-        # show as a change here: every one of them has its children checked.
-        frontier[r.id] = (value[1], value[2])
-    seen = set(rows)
-    while frontier:
-        below: dict[int, tuple[str, int]] = {}
-        for id_chunk in _id_chunks(sorted(frontier)):
-            children = select(*cols).where(c.company_id == company_id, c.parent_id.in_(id_chunk))
-            for r in conn.execute(children):
-                if r.id in seen:
-                    continue
-                seen.add(r.id)
-                parent_name, parent_level = frontier[r.parent_id]
-                named = (f"{parent_name}:{r.name}"[:limit], parent_level + 1)
-                if named != (r.full_name, r.sublevel):
-                    changes.append(
-                        {
-                            "_id": r.id,
-                            "parent_id": r.parent_id,
-                            "full_name": named[0],
-                            "sublevel": named[1],
-                        }
-                    )
-                    below[r.id] = named
-        frontier = below
-    for change in changes:
-        change["updated_at"] = now
-    update_by_id(conn, table, changes)
-
-
-def _id_chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]

@@ -9,6 +9,7 @@ request did not ask for are not imported; an answer that breaks off mid-way keep
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections import Counter
@@ -76,6 +77,7 @@ def clean_response(text: str) -> tuple[str, int]:
     return text, removed
 
 
+@functools.lru_cache(maxsize=64)  # asked once per record: a pure function of the kind
 def accepted_records(kind: str) -> tuple[type, ...]:
     """The record types the answer to a work item of ``kind`` may import (any record for a
     kind the planner does not know)."""
@@ -106,6 +108,9 @@ class Answer:
     status: qbxml.ResponseStatus
     received: int = 0
     newest: str | None = None
+    # The record stamp with the latest wall-clock time, formatted into ``newest`` when the
+    # answer is read (formatting every record's stamp cost more than reading it).
+    newest_stamp: datetime | None = None
     rows: list[ListRow] = field(default_factory=list)
     deleted: list[qbxml.ListDeleted] = field(default_factory=list)
     swept: list[str] = field(default_factory=list)
@@ -114,6 +119,27 @@ class Answer:
     foreign: Counter[str] = field(default_factory=Counter)
     wrong_rs: bool = False
     broken: str | None = None
+
+    def see(self, stamp: datetime) -> None:
+        """Note a record's (aware) TimeModified for ``newest``."""
+        newest = self.newest_stamp
+        if stamp.year < 1000:  # strftime does not pad such years: compare their text
+            text = local_text(stamp)
+            self.newest = max(self.newest or text, text)
+        elif newest is None:
+            self.newest_stamp = stamp
+        elif stamp.utcoffset() == newest.utcoffset():  # one offset: instants order as walls
+            if stamp > newest:
+                self.newest_stamp = stamp
+        elif stamp.replace(tzinfo=None) > newest.replace(tzinfo=None):
+            self.newest_stamp = stamp
+
+    def finish(self) -> None:
+        """Fold ``newest_stamp`` into ``newest`` (the local text the watermark keeps)."""
+        if self.newest_stamp is not None:
+            text = local_text(self.newest_stamp)
+            self.newest = max(self.newest or text, text)
+            self.newest_stamp = None
 
     def hold_at(self, stamp: str | None) -> None:
         if stamp is None:
@@ -154,6 +180,7 @@ class ResponseImporter:
         self.record_errors = 0
         self.future: Counter[str] = Counter()
         self._future_example: dict[str, tuple[str, str]] = {}
+        self._last_offset: timedelta | None = None  # the offset utc_offset_minutes is from
 
     # reading ------------------------------------------------------------------------------
     def run(self, text: str | bytes, *, max_bytes: int) -> list[Answer]:
@@ -200,6 +227,8 @@ class ResponseImporter:
                 "to keep them out.",
                 ref=None,
             )
+        for answer in answers:
+            answer.finish()
         self._report_future(answers)
         return answers
 
@@ -260,8 +289,7 @@ class ResponseImporter:
                 row = replace(row, qb_time_modified=stamp)
             answer.rows.append(row)
         if stamp is not None:
-            text = local_text(stamp)
-            answer.newest = max(answer.newest or text, text)
+            answer.see(stamp)
         if len(answer.rows) + len(answer.deleted) >= BATCH:
             self._flush(answer)
 
@@ -271,7 +299,9 @@ class ResponseImporter:
             return None
         offset = stamp.utcoffset()
         if offset is not None:
-            self.utc_offset_minutes = int(offset.total_seconds() // 60)
+            if offset != self._last_offset:
+                self.utc_offset_minutes = int(offset.total_seconds() // 60)
+                self._last_offset = offset
             return stamp
         minutes = self.utc_offset_minutes or 0
         return stamp.replace(tzinfo=timezone(timedelta(minutes=minutes)))

@@ -512,3 +512,64 @@ def test_parent_arriving_in_a_later_session_links_children_of_every_batch(
     assert {rows[f"J{n}"].parent_id for n in range(8)} == {rows["P"].id}
     assert rows["S"].parent_id == rows["J7"].id
     assert (rows["S"].full_name, rows["S"].sublevel) == ("P:J7:S", 2)
+
+
+@pytest.mark.parametrize(
+    "batches",
+    [
+        [["L4"], ["L3"], ["L2"], ["L1"], ["C"]],
+        [["L4", "L2", "C"], ["L3", "L1"]],
+        [["L3", "L4"], ["C"], ["L1", "L2"]],
+        [["L1", "L3"], ["L4", "L2"], ["C"]],
+        [["L4", "L3", "L2", "L1", "C"]],
+    ],
+    ids=["one-per-batch-deepest-first", "alternate-levels", "middle-last", "gaps", "one-batch"],
+)
+def test_deep_tree_links_across_batches_in_any_order(
+    store: SqlStore, clock: FixedClock, batches: list[list[str]]
+) -> None:
+    """A five-level tree (customer, job, sub-jobs) spread over batches in any order: every row
+    links to its parent, and FullName and sublevel come from the whole chain, though QuickBooks'
+    own FullName of each row here names only its parent; a sibling tree is left alone."""
+    chain = ["C", "L1", "L2", "L3", "L4"]
+    parents = dict(zip(chain[1:], chain, strict=False))
+    company = add_company(store, clock)
+    apply(store, company, [customer("X"), customer("XJ", "X")], clock.now())
+    for batch in batches:
+        apply(store, company, [customer(i, parents.get(i)) for i in batch], clock.now())
+    rows = read(store, company, "customer")
+    for level, list_id in enumerate(chain):
+        row = rows[list_id]
+        parent = rows[parents[list_id]].id if list_id in parents else None
+        assert (row.parent_id, row.full_name, row.sublevel) == (
+            parent,
+            ":".join(chain[: level + 1]),
+            level,
+        )
+    assert (rows["XJ"].parent_id, rows["XJ"].full_name) == (rows["X"].id, "X:XJ")
+
+
+@pytest.mark.parametrize(
+    ("key", "null", "index"),
+    [
+        ("parent_list_id", "parent_id", "ix_customer_company_parent"),
+        ("qb_list_id", None, "sqlite_autoindex_customer_1"),
+        ("parent_id", None, "ix_customer_company_parent_id"),
+    ],
+)
+def test_batch_lookups_search_the_index_of_their_in_list(
+    sqlite_store: SqlStore, key: str, null: str | None, index: str
+) -> None:
+    """Each look-up a batch makes (rows waiting for a parent, rows by ListID, children by id)
+    searches the index on ``(company_id, <the IN column>)``, so its cost follows the batch, not
+    the number of top-level rows of the company (SQLite, with no statistics)."""
+    from qbwc_server.store import _bulk
+    from qbwc_server.store.models import Customer
+
+    with sqlite_store.engine.connect() as conn:
+        prepared = _bulk._prepared_select(
+            conn.dialect, Customer.__table__, ("id", "qb_list_id"), key, 3, null
+        )
+        plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + prepared.sql, (1, "a", "b", "c"))
+        (detail,) = [row[-1] for row in plan]
+    assert f"INDEX {index} (company_id=? AND {key}=?)" in detail

@@ -376,3 +376,27 @@ def test_point3_unknown_enumeration_value_is_kept_with_a_notice(
     assert "Piecework" in wage_types
     assert [e["status_code"] for e in fake_store.errors] == ["value"]
     assert imp.counts["payroll_items"] == answers[0].received
+
+
+def test_newest_is_the_latest_wall_clock_text_whatever_the_offsets() -> None:
+    """``newest`` is the greatest local text of the stamps seen, as when each stamp was
+    formatted: one offset, offsets that differ (the wall clock decides, not the instant),
+    microseconds dropped, and years before 1000 (which strftime does not pad)."""
+    from datetime import datetime, timedelta, timezone
+
+    east, west = timezone(timedelta(hours=2)), timezone(timedelta(hours=-5))
+    cases = [
+        [datetime(2026, 1, 2, 3, 4, 5, tzinfo=west), datetime(2026, 1, 2, 3, 4, 6, tzinfo=west)],
+        [datetime(2026, 1, 2, 9, tzinfo=east), datetime(2026, 1, 2, 8, tzinfo=west)],
+        [datetime(2026, 1, 2, 8, tzinfo=west), datetime(2026, 1, 2, 9, tzinfo=east)],
+        [datetime(2026, 1, 2, 8, 0, 0, 999, tzinfo=west), datetime(2026, 1, 2, 8, tzinfo=east)],
+        [datetime(2026, 5, 1, tzinfo=west), datetime(999, 1, 1, tzinfo=west)],
+        [datetime(999, 1, 1, tzinfo=west), datetime(2026, 5, 1, tzinfo=west)],
+    ]
+    for stamps in cases:
+        answer = Answer(item=make_item("customers"), status=qbxml.ResponseStatus(
+            request_id="1", rs_name="CustomerQueryRs", code=0, severity="Info"))  # fmt: skip
+        for stamp in stamps:
+            answer.see(stamp)
+        answer.finish()
+        assert answer.newest == max(local_text(s) for s in stamps), stamps
