@@ -213,6 +213,9 @@ class SqlStore(
 
         :raises NotFoundError: no company has that id.
         """
+        return self._cached("company", company_id, lambda: self._load_company(company_id))
+
+    def _load_company(self, company_id: int) -> CompanyView:
         with self._read() as s:
             row = s.get(Company, company_id)
             if row is None:
@@ -221,9 +224,13 @@ class SqlStore(
 
     def find_company_by_username(self, username: str) -> CompanyView | None:
         """The company whose QBWC username is ``username``, if any."""
-        with self._read() as s:
-            row = s.scalars(select(Company).where(Company.qbwc_username == username)).first()
-            return _company_view(row) if row else None
+
+        def load() -> CompanyView | None:
+            with self._read() as s:
+                row = s.scalars(select(Company).where(Company.qbwc_username == username)).first()
+                return _company_view(row) if row else None
+
+        return self._cached("company", ("username", username), load)
 
     def find_company_by_file_id(self, file_id: str) -> CompanyView | None:
         """The company whose .qwc FileID is ``file_id`` (braces and case ignored), if any."""
