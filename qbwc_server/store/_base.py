@@ -205,9 +205,13 @@ class StoreBase:
         allowed: frozenset[str],
         changes: Mapping[str, Any],
         view: Callable[[Any], V],
+        *,
+        columns_only: bool = False,
     ) -> V:
         """Set some columns of one row and return its view, built inside the transaction.
 
+        :param columns_only: ``view`` reads only columns (no relationship), so a Core
+            ``UPDATE ... RETURNING`` row does instead of an ORM object.
         :raises ValueError: a column that may not be changed this way.
         :raises NotFoundError: no row has that id.
         """
@@ -215,7 +219,12 @@ class StoreBase:
         if unknown:
             raise ValueError(f"cannot update {model.__tablename__} fields {sorted(unknown)}")
         with self._tx(frozenset({model.__tablename__})) as s:
-            if changes and self.engine.dialect.update_returning:
+            if changes and columns_only and self.engine.dialect.update_returning:
+                table = model.__table__
+                row = s.execute(
+                    update(table).where(table.c.id == row_id).values(**changes).returning(table)
+                ).first()
+            elif changes and self.engine.dialect.update_returning:
                 # One statement (UPDATE ... RETURNING) instead of a SELECT and an UPDATE: the
                 # session and queue updates run several times per SOAP call.
                 row = s.scalars(

@@ -8,11 +8,11 @@ Work items belong to a company and, while they run, to one session. Claiming use
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import case, delete, exists, select, update
+from sqlalchemy import Table, case, delete, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -44,7 +44,8 @@ class SyncStateView:
     sweep_requested: bool = False
 
 
-def _item_view(row: WorkItem) -> WorkItemView:
+def _item_view(row: Any) -> WorkItemView:
+    """A work item's view, from an ORM object or a Core row (the same names)."""
     return WorkItemView(
         id=row.id,
         company_id=row.company_id,
@@ -100,26 +101,24 @@ class QueueMixin(StoreBase):
 
     def session_items(self, session_id: int) -> list[WorkItemView]:
         """The session's work items in plan order."""
-        with self._read() as s:
-            rows = s.scalars(
-                select(WorkItem)
-                .where(WorkItem.session_id == session_id)
-                .order_by(WorkItem.position, WorkItem.id)
+        table = WorkItem.__table__
+        with self._read() as s:  # Core rows: the engine reads the queue on most SOAP calls
+            rows = s.execute(
+                select(table)
+                .where(table.c.session_id == session_id)
+                .order_by(table.c.position, table.c.id)
             )
             return [_item_view(r) for r in rows]
 
     def claim_next_item(self, session_id: int, now: datetime) -> WorkItemView | None:
         """The item to send now: the one already sent (a retransmit gets the same request), else
         the first pending one, marked sent with a new unique ``request_id``; None when done."""
-        with self._tx(
-            frozenset({"work_item"})
-        ) as s:  # one SELECT: a sent item first, else the first pending one
-            row = s.scalars(
-                select(WorkItem)
-                .where(WorkItem.session_id == session_id, WorkItem.state.in_((SENT, PENDING)))
-                .order_by(
-                    case((WorkItem.state == SENT, 0), else_=1), WorkItem.position, WorkItem.id
-                )
+        table = cast(Table, WorkItem.__table__)
+        with self._tx(frozenset({"work_item"})) as s:  # one SELECT: a sent item, else the next
+            row = s.execute(
+                select(table)
+                .where(table.c.session_id == session_id, table.c.state.in_((SENT, PENDING)))
+                .order_by(case((table.c.state == SENT, 0), else_=1), table.c.position, table.c.id)
                 .limit(1)
                 .with_for_update(skip_locked=True)
             ).first()
@@ -127,17 +126,23 @@ class QueueMixin(StoreBase):
                 return None
             if row.state == SENT:
                 return _item_view(row)
-            row.attempt += 1
-            row.state = SENT
-            row.request_id = f"{row.id}.{row.attempt}"
-            row.updated_at = now
-            s.flush()
-            return _item_view(row)
+            attempt, request_id = row.attempt + 1, f"{row.id}.{row.attempt + 1}"
+            s.execute(
+                update(table)
+                .where(table.c.id == row.id)
+                .values(state=SENT, attempt=attempt, request_id=request_id, updated_at=now)
+            )
+            return replace(_item_view(row), state=SENT, attempt=attempt, request_id=request_id)
 
     def update_item(self, item_id: int, now: datetime, **changes: Any) -> WorkItemView:
         """Change an item's state, spec or error."""
         return self._update(
-            WorkItem, item_id, ITEM_FIELDS, changes | {"updated_at": now}, _item_view
+            WorkItem,
+            item_id,
+            ITEM_FIELDS,
+            changes | {"updated_at": now},
+            _item_view,
+            columns_only=True,
         )
 
     # watermarks ------------------------------------------------------------------------------
