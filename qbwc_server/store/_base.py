@@ -65,8 +65,12 @@ class StoreBase:
 
     # units of work ---------------------------------------------------------------------------
     @contextmanager
-    def unit(self) -> Iterator[None]:
+    def unit(self, *, write: bool = False) -> Iterator[None]:
         """Run the store calls of the block in one transaction, committed at its end.
+
+        ``write``: the block will write whatever it reads (sendRequestXML, receiveResponseXML
+        always do), so on SQLite it begins ``BEGIN IMMEDIATE`` at once, saving the read
+        snapshot's ``BEGIN`` and commit.
 
         A SOAP call runs in one unit (issue #15: one session, one ``BEGIN`` and one commit
         instead of one per store call). The transaction begins as a read (on SQLite a deferred
@@ -81,7 +85,7 @@ class StoreBase:
         if getattr(self._local, "unit", None) is not None:
             yield
             return
-        unit = _Unit(self._sessions())
+        unit = _Unit(self._sessions(), writing=write)
         self._local.unit = unit
         try:
             try:
@@ -127,6 +131,7 @@ class StoreBase:
 
     def _begin_writing(self, unit: _Unit) -> None:
         if unit.writing:
+            unit.begun = True
             return
         if unit.begun and self._sqlite:
             unit.session.commit()  # end the read snapshot; the next statement begins IMMEDIATE
@@ -184,8 +189,9 @@ class StoreBase:
         unit = self._unit()
         if unit is not None:
             if not unit.begun:
-                with map_store_errors():
-                    unit.session.connection(execution_options={READ_ONLY: True})
+                if not unit.writing:
+                    with map_store_errors():
+                        unit.session.connection(execution_options={READ_ONLY: True})
                 unit.begun = True
             with self._joined(unit) as session:
                 yield session

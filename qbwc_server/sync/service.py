@@ -66,6 +66,9 @@ FAILURE_ANSWERS: dict[str, object] = {
 REFUSAL_KINDS = frozenset({"nvu", "lock", "none", "busy", "db", "error"})
 
 
+# Callbacks that write whenever their ticket is live: their unit begins as a write transaction.
+WRITING_OPERATIONS = frozenset({"sendRequestXML", "receiveResponseXML", "connectionError"})
+WRITING_METHODS = frozenset({"send_request_xml", "receive_response_xml", "connection_error"})
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -77,9 +80,11 @@ def in_unit(
     of one per store call (issue #15). A failure rolls the call's writes back; ``soap.py`` then
     answers it and ``answer_failure`` records the sentence in transactions of its own."""
 
+    write = method.__name__ in WRITING_METHODS
+
     @functools.wraps(method)
     def run(self: QbwcService, *args: P.args, **kwargs: P.kwargs) -> R:
-        with self.store.unit():
+        with self.store.unit(write=write):
             return method(self, *args, **kwargs)
 
     return run

@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..store import NewExchange
 from ..sync import credentials
-from ..sync.service import BUSY, NO_WORK, NOT_VALID_USER, AuthAnswer, QbwcService
+from ..sync.service import (
+    BUSY,
+    NO_WORK,
+    NOT_VALID_USER,
+    WRITING_OPERATIONS,
+    AuthAnswer,
+    QbwcService,
+)
 
 if TYPE_CHECKING:
     from ..store import CompanyView
@@ -165,7 +172,7 @@ class RecordingService(QbwcService):
         answer: Any = None
         took = 0
         try:
-            with self.store.unit():
+            with self.store.unit(write=call.operation in WRITING_OPERATIONS):
                 before = self._safely(lambda: self._session_of(call.ticket), None)
                 if call.operation == "authenticate" and call.username:
                     context = self._safely(lambda: self._context(call.username or ""), None)
