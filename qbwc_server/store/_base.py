@@ -49,6 +49,7 @@ class _Unit:
     session: Session
     begun: bool = False  # a transaction is open (a read snapshot or a write transaction)
     writing: bool = False  # the transaction may write (SQLite: BEGIN IMMEDIATE)
+    locked: bool = False  # holds StoreBase._writer (SQLite)
     # views read in this unit, by (table, key): see StoreBase._cached
     cache: dict[tuple[str, object], object] = field(default_factory=dict)
 
@@ -62,6 +63,10 @@ class StoreBase:
         # The unit of work of the calling thread (waitress serves each SOAP call on one thread).
         self._local = threading.local()
         self._sqlite = engine.dialect.name == "sqlite"
+        # SQLite has one writer. Units of this process queue for it here, and are woken as soon
+        # as it is free, rather than in SQLite's busy handler, which sleeps in steps of up to
+        # 100 ms: with one write transaction per SOAP call that sleep was the p99.
+        self._writer = threading.Lock()
 
     # units of work ---------------------------------------------------------------------------
     @contextmanager
@@ -85,9 +90,11 @@ class StoreBase:
         if getattr(self._local, "unit", None) is not None:
             yield
             return
-        unit = _Unit(self._sessions(), writing=write)
+        unit = _Unit(self._sessions())
         self._local.unit = unit
         try:
+            if write:
+                self._begin_writing(unit)
             try:
                 yield
             except BaseException:
@@ -100,6 +107,8 @@ class StoreBase:
             self._local.unit = None
             with contextlib.suppress(Exception):
                 unit.session.close()
+            if unit.locked:
+                self._writer.release()
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -131,10 +140,12 @@ class StoreBase:
 
     def _begin_writing(self, unit: _Unit) -> None:
         if unit.writing:
-            unit.begun = True
             return
         if unit.begun and self._sqlite:
             unit.session.commit()  # end the read snapshot; the next statement begins IMMEDIATE
+        if self._sqlite:
+            self._writer.acquire()
+            unit.locked = True
         unit.begun = unit.writing = True
 
     @contextmanager
@@ -189,9 +200,8 @@ class StoreBase:
         unit = self._unit()
         if unit is not None:
             if not unit.begun:
-                if not unit.writing:
-                    with map_store_errors():
-                        unit.session.connection(execution_options={READ_ONLY: True})
+                with map_store_errors():
+                    unit.session.connection(execution_options={READ_ONLY: True})
                 unit.begun = True
             with self._joined(unit) as session:
                 yield session

@@ -385,3 +385,30 @@ def test_point6_each_soap_call_is_one_unit(
         or (op in ("sendRequestXML", "receiveResponseXML") and kinds != ["write"])
     ]
     assert not wrong, per_call
+
+
+def test_point6_write_units_queue_for_the_sqlite_writer(
+    sqlite_store: SqlStore, clock: FixedClock
+) -> None:
+    """On SQLite a write unit waits for another one in this process and runs the moment it
+    ends (not after SQLite's busy handler's sleep), and both units' writes are kept."""
+    company = admin.add_company(sqlite_store, clock, "Acme").company.id
+    session = open_session(sqlite_store, company, clock)
+    first_in, second_done = threading.Event(), threading.Event()
+
+    def second() -> None:
+        first_in.wait(5)
+        with sqlite_store.unit(write=True):
+            sqlite_store.update_session(session.id, errors=2)
+        second_done.set()
+
+    worker = threading.Thread(target=second, daemon=True)
+    worker.start()
+    with sqlite_store.unit(write=True):
+        sqlite_store.update_session(session.id, progress=10)
+        first_in.set()
+        assert not second_done.wait(0.2)  # it queues behind this unit
+    assert second_done.wait(5)
+    worker.join(5)
+    stored = sqlite_store.list_sessions(company)[0]
+    assert (stored.progress, stored.errors) == (10, 2)
