@@ -1,9 +1,16 @@
-"""The store's transaction helper and its one error seam, shared by the SqlStore mixins."""
+"""The store's transaction helpers and its one error seam, shared by the SqlStore mixins.
+
+A store call opens its own short transaction, unless it runs inside a unit of work
+(``StoreBase.unit``): then every store call of the unit shares one session and one transaction.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import update
@@ -35,15 +42,153 @@ def map_store_errors() -> Iterator[None]:
         raise kind(f"database error: {type(exc).__name__}") from exc
 
 
+@dataclass(slots=True)
+class _Unit:
+    """The session a unit of work shares, and how far its transaction has got."""
+
+    session: Session
+    begun: bool = False  # a transaction is open (a read snapshot or a write transaction)
+    writing: bool = False  # the transaction may write (SQLite: BEGIN IMMEDIATE)
+    locked: bool = False  # holds StoreBase._writer (SQLite)
+    # views read in this unit, by (table, key): see StoreBase._cached
+    cache: dict[tuple[str, object], object] = field(default_factory=dict)
+
+
 class StoreBase:
     """Holds the engine and opens short transactions; each mixin adds one concept's queries."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = make_session_factory(engine)
+        # The unit of work of the calling thread (waitress serves each SOAP call on one thread).
+        self._local = threading.local()
+        self._sqlite = engine.dialect.name == "sqlite"
+        # SQLite has one writer. Units of this process queue for it here, and are woken as soon
+        # as it is free, rather than in SQLite's busy handler, which sleeps in steps of up to
+        # 100 ms: with one write transaction per SOAP call that sleep was the p99.
+        self._writer = threading.Lock()
+
+    # units of work ---------------------------------------------------------------------------
+    @contextmanager
+    def unit(self, *, write: bool = False) -> Iterator[None]:
+        """Run the store calls of the block in one transaction, committed at its end.
+
+        ``write``: the block will write whatever it reads (sendRequestXML, receiveResponseXML
+        always do), so on SQLite it begins ``BEGIN IMMEDIATE`` at once, saving the read
+        snapshot's ``BEGIN`` and commit.
+
+        A SOAP call runs in one unit (issue #15: one session, one ``BEGIN`` and one commit
+        instead of one per store call). The transaction begins as a read (on SQLite a deferred
+        ``BEGIN``: a WAL snapshot that neither waits for nor blocks the writer) and becomes a
+        write transaction at the first store call that may write; on SQLite the snapshot, which
+        has only read, ends there and ``BEGIN IMMEDIATE`` starts, because a deferred
+        transaction that upgrades after another writer committed fails at once with
+        ``SQLITE_BUSY`` instead of waiting. An exception leaving the block rolls everything
+        back. A unit inside a unit joins the outer one. A failure that a caller catches and
+        survives must run in :meth:`savepoint`.
+        """
+        if getattr(self._local, "unit", None) is not None:
+            yield
+            return
+        unit = _Unit(self._sessions())
+        self._local.unit = unit
+        try:
+            if write:
+                self._begin_writing(unit)
+            try:
+                yield
+            except BaseException:
+                with contextlib.suppress(Exception):  # the database may be what failed
+                    unit.session.rollback()
+                raise
+            with map_store_errors():
+                unit.session.commit()
+        finally:
+            self._local.unit = None
+            with contextlib.suppress(Exception):
+                unit.session.close()
+            if unit.locked:
+                self._writer.release()
 
     @contextmanager
-    def _tx(self) -> Iterator[Session]:
+    def savepoint(self) -> Iterator[None]:
+        """Inside a unit, a ``SAVEPOINT`` around the block: a store error in it undoes only the
+        block, and the unit goes on (a list batch the database refuses is stored row by row; a
+        sync-log record that cannot be written does not fail the call). Outside a unit each
+        store call is its own transaction already, and this does nothing."""
+        unit = self._unit()
+        if unit is None:
+            yield
+            return
+        with map_store_errors():
+            self._begin_writing(unit)
+            nested = unit.session.begin_nested()
+        try:
+            yield
+            with map_store_errors():
+                nested.commit()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                nested.rollback()
+            unit.session.expunge_all()
+            unit.cache.clear()  # it may hold what the block wrote
+            raise
+
+    def _unit(self) -> _Unit | None:
+        unit: _Unit | None = getattr(self._local, "unit", None)
+        return unit
+
+    def _begin_writing(self, unit: _Unit) -> None:
+        if unit.writing:
+            return
+        if unit.begun and self._sqlite:
+            unit.session.commit()  # end the read snapshot; the next statement begins IMMEDIATE
+        if self._sqlite:
+            self._writer.acquire()
+            unit.locked = True
+        unit.begun = unit.writing = True
+
+    @contextmanager
+    def _joined(self, unit: _Unit) -> Iterator[Session]:
+        session = unit.session
+        try:
+            with map_store_errors():
+                yield session
+                session.flush()  # errors surface here, in the store call, as they would alone
+        finally:
+            # Each call builds its views inside the block: nothing it loaded may answer a later
+            # call of the unit from the identity map after a Core UPDATE changed the row.
+            session.expunge_all()
+
+    def _cached(self, table: str, key: object, load: Callable[[], V]) -> V:
+        """Inside a unit, a view read once: the company, its sync state and watermarks are
+        asked for by several steps of one call (the recorder, the password check, planning).
+        A write to the table (any write not naming its tables) forgets it."""
+        unit = self._unit()
+        if unit is None:
+            return load()
+        if (table, key) in unit.cache:
+            return unit.cache[table, key]  # type: ignore[return-value]
+        value = load()
+        unit.cache[table, key] = value
+        return value
+
+    @contextmanager
+    def _tx(self, touches: frozenset[str] | None = None) -> Iterator[Session]:
+        """A write transaction (inside a unit: the unit's). ``touches`` names the tables the
+        block writes, for the unit's cache; None: it may write any."""
+        unit = self._unit()
+        if unit is not None:
+            if touches is None:
+                unit.cache.clear()
+            elif unit.cache:
+                for key in [k for k in unit.cache if k[0] in touches]:
+                    del unit.cache[key]
+            with map_store_errors():
+                self._begin_writing(unit)
+            with self._joined(unit) as session:
+                yield session
+            return
         with map_store_errors(), self._sessions.begin() as session:
             yield session
 
@@ -51,7 +196,16 @@ class StoreBase:
     def _read(self) -> Iterator[Session]:
         """A transaction that only reads: on SQLite a deferred ``BEGIN`` (a WAL snapshot) instead
         of ``BEGIN IMMEDIATE``, so lookups done on every SOAP call neither wait for nor block
-        the writer (see ``engine.READ_ONLY``)."""
+        the writer (see ``engine.READ_ONLY``). Inside a unit: the unit's transaction."""
+        unit = self._unit()
+        if unit is not None:
+            if not unit.begun:
+                with map_store_errors():
+                    unit.session.connection(execution_options={READ_ONLY: True})
+                unit.begun = True
+            with self._joined(unit) as session:
+                yield session
+            return
         with map_store_errors(), self._sessions.begin() as session:
             session.connection(execution_options={READ_ONLY: True})
             yield session
@@ -67,17 +221,26 @@ class StoreBase:
         allowed: frozenset[str],
         changes: Mapping[str, Any],
         view: Callable[[Any], V],
+        *,
+        columns_only: bool = False,
     ) -> V:
         """Set some columns of one row and return its view, built inside the transaction.
 
+        :param columns_only: ``view`` reads only columns (no relationship), so a Core
+            ``UPDATE ... RETURNING`` row does instead of an ORM object.
         :raises ValueError: a column that may not be changed this way.
         :raises NotFoundError: no row has that id.
         """
         unknown = set(changes) - allowed
         if unknown:
             raise ValueError(f"cannot update {model.__tablename__} fields {sorted(unknown)}")
-        with self._tx() as s:
-            if changes and self.engine.dialect.update_returning:
+        with self._tx(frozenset({model.__tablename__})) as s:
+            if changes and columns_only and self.engine.dialect.update_returning:
+                table = model.__table__
+                row = s.execute(
+                    update(table).where(table.c.id == row_id).values(**changes).returning(table)
+                ).first()
+            elif changes and self.engine.dialect.update_returning:
                 # One statement (UPDATE ... RETURNING) instead of a SELECT and an UPDATE: the
                 # session and queue updates run several times per SOAP call.
                 row = s.scalars(

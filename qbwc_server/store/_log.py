@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError
@@ -41,31 +41,42 @@ class LogMixin(StoreBase):
         """Store one call with the next sequence number of its session (or of the company's
         session-less calls); returns that number."""
         stored = len(new.qbxml_in or b"") + len(new.qbxml_out or b"")
-        with self._tx() as s:
-            where = (
-                SyncExchange.session_id == new.session_id
-                if new.session_id is not None
-                else (SyncExchange.company_id == new.company_id) & SyncExchange.session_id.is_(None)
-            )
-            seq = int(s.scalar(select(func.max(SyncExchange.seq)).where(where)) or 0) + 1
-            s.add(
-                SyncExchange(
-                    company_id=new.company_id,
-                    session_id=new.session_id,
-                    seq=seq,
-                    operation=new.operation,
-                    params=new.params,
-                    qbxml_in=new.qbxml_in,
-                    answer=new.answer,
-                    qbxml_out=new.qbxml_out,
-                    error=new.error,
-                    duration_ms=new.duration_ms,
-                    raw_bytes=new.raw_bytes,
-                    stored_bytes=stored,
-                    context=dict(new.context) if new.context is not None else None,
-                    at=new.at,
+        where = (
+            SyncExchange.session_id == new.session_id
+            if new.session_id is not None
+            else (SyncExchange.company_id == new.company_id) & SyncExchange.session_id.is_(None)
+        )
+        values: dict[str, object] = {
+            "company_id": new.company_id,
+            "session_id": new.session_id,
+            "operation": new.operation,
+            "params": new.params,
+            "qbxml_in": new.qbxml_in,
+            "answer": new.answer,
+            "qbxml_out": new.qbxml_out,
+            "error": new.error,
+            "duration_ms": new.duration_ms,
+            "raw_bytes": new.raw_bytes,
+            "stored_bytes": stored,
+            "context": dict(new.context) if new.context is not None else None,
+            "at": new.at,
+        }
+        next_seq = func.coalesce(func.max(SyncExchange.seq), 0) + 1
+        with self._tx(frozenset({"sync_exchange"})) as s:
+            if self.engine.dialect.insert_returning:
+                # One Core statement (issue #15): INSERT ... SELECT max(seq) + 1 ... RETURNING,
+                # instead of an ORM SELECT and INSERT; every SOAP call writes one.
+                table = SyncExchange.__table__
+                query = insert(SyncExchange).from_select(
+                    [*values, "seq"],
+                    select(
+                        *(literal(v, type_=table.c[k].type) for k, v in values.items()),
+                        next_seq,
+                    ).where(where),
                 )
-            )
+                return int(s.execute(query.returning(SyncExchange.seq)).scalar_one())
+            seq = int(s.scalar(select(next_seq).where(where)) or 1)  # SQLite before 3.35
+            s.add(SyncExchange(seq=seq, **values))
             return seq
 
     @staticmethod

@@ -8,11 +8,13 @@ Work items belong to a company and, while they run, to one session. Claiming use
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import case, delete, exists, select, update
+from sqlalchemy import Table, case, delete, exists, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ._base import StoreBase
 from .models import CompanySyncState, ListWatermark, SyncError, WorkItem
@@ -22,6 +24,8 @@ PENDING, SENT, DONE, FAILED = "pending", "sent", "done", "failed"
 UNFINISHED = (PENDING, SENT)
 ABANDONED = "The session ended before this request finished; the next session planned it again."
 ITEM_FIELDS = frozenset({"state", "spec", "error", "updated_at"})
+# INSERT ... ON CONFLICT DO UPDATE, by dialect
+_INSERTS: dict[str, Any] = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 
 
 SYNC_STATE_FIELDS = frozenset(
@@ -40,7 +44,8 @@ class SyncStateView:
     sweep_requested: bool = False
 
 
-def _item_view(row: WorkItem) -> WorkItemView:
+def _item_view(row: Any) -> WorkItemView:
+    """A work item's view, from an ORM object or a Core row (the same names)."""
     return WorkItemView(
         id=row.id,
         company_id=row.company_id,
@@ -96,24 +101,24 @@ class QueueMixin(StoreBase):
 
     def session_items(self, session_id: int) -> list[WorkItemView]:
         """The session's work items in plan order."""
-        with self._read() as s:
-            rows = s.scalars(
-                select(WorkItem)
-                .where(WorkItem.session_id == session_id)
-                .order_by(WorkItem.position, WorkItem.id)
+        table = WorkItem.__table__
+        with self._read() as s:  # Core rows: the engine reads the queue on most SOAP calls
+            rows = s.execute(
+                select(table)
+                .where(table.c.session_id == session_id)
+                .order_by(table.c.position, table.c.id)
             )
             return [_item_view(r) for r in rows]
 
     def claim_next_item(self, session_id: int, now: datetime) -> WorkItemView | None:
         """The item to send now: the one already sent (a retransmit gets the same request), else
         the first pending one, marked sent with a new unique ``request_id``; None when done."""
-        with self._tx() as s:  # one SELECT: a sent item first, else the first pending one
-            row = s.scalars(
-                select(WorkItem)
-                .where(WorkItem.session_id == session_id, WorkItem.state.in_((SENT, PENDING)))
-                .order_by(
-                    case((WorkItem.state == SENT, 0), else_=1), WorkItem.position, WorkItem.id
-                )
+        table = cast(Table, WorkItem.__table__)
+        with self._tx(frozenset({"work_item"})) as s:  # one SELECT: a sent item, else the next
+            row = s.execute(
+                select(table)
+                .where(table.c.session_id == session_id, table.c.state.in_((SENT, PENDING)))
+                .order_by(case((table.c.state == SENT, 0), else_=1), table.c.position, table.c.id)
                 .limit(1)
                 .with_for_update(skip_locked=True)
             ).first()
@@ -121,25 +126,37 @@ class QueueMixin(StoreBase):
                 return None
             if row.state == SENT:
                 return _item_view(row)
-            row.attempt += 1
-            row.state = SENT
-            row.request_id = f"{row.id}.{row.attempt}"
-            row.updated_at = now
-            s.flush()
-            return _item_view(row)
+            attempt, request_id = row.attempt + 1, f"{row.id}.{row.attempt + 1}"
+            s.execute(
+                update(table)
+                .where(table.c.id == row.id)
+                .values(state=SENT, attempt=attempt, request_id=request_id, updated_at=now)
+            )
+            return replace(_item_view(row), state=SENT, attempt=attempt, request_id=request_id)
 
     def update_item(self, item_id: int, now: datetime, **changes: Any) -> WorkItemView:
         """Change an item's state, spec or error."""
         return self._update(
-            WorkItem, item_id, ITEM_FIELDS, changes | {"updated_at": now}, _item_view
+            WorkItem,
+            item_id,
+            ITEM_FIELDS,
+            changes | {"updated_at": now},
+            _item_view,
+            columns_only=True,
         )
 
     # watermarks ------------------------------------------------------------------------------
     def get_watermarks(self, company_id: int) -> dict[str, str]:
         """Each list type's watermark (QuickBooks local time, ``YYYY-MM-DDTHH:MM:SS``)."""
-        with self._read() as s:
-            rows = s.scalars(select(ListWatermark).where(ListWatermark.company_id == company_id))
-            return {r.list_type: r.modified_local for r in rows}
+
+        def load() -> dict[str, str]:
+            with self._read() as s:
+                query = select(ListWatermark.list_type, ListWatermark.modified_local).where(
+                    ListWatermark.company_id == company_id
+                )
+                return {row[0]: row[1] for row in s.execute(query)}
+
+        return dict(self._cached("list_watermark", company_id, load))
 
     def set_watermark(self, company_id: int, list_type: str, value: str, now: datetime) -> None:
         """Set a list's watermark to what a finished import proved (docs/sync.md section 3).
@@ -147,7 +164,25 @@ class QueueMixin(StoreBase):
         It may move back: the engine lowers a watermark that an older version set from a
         future-dated record, and a lower watermark only re-reads records.
         """
-        with self._tx() as s:
+        with self._tx(frozenset({"list_watermark"})) as s:
+            upsert = _INSERTS.get(self.engine.dialect.name)
+            if upsert is not None:
+                # One statement instead of a SELECT and an UPDATE: a list finishing in a
+                # receiveResponseXML sets its watermark in the call's transaction.
+                query = upsert(ListWatermark).values(
+                    company_id=company_id, list_type=list_type, modified_local=value, updated_at=now
+                )
+                s.execute(
+                    query.on_conflict_do_update(
+                        index_elements=[ListWatermark.company_id, ListWatermark.list_type],
+                        set_={
+                            "modified_local": query.excluded.modified_local,
+                            "updated_at": query.excluded.updated_at,
+                        },
+                        where=ListWatermark.modified_local != query.excluded.modified_local,
+                    )
+                )
+                return
             row = s.scalars(
                 select(ListWatermark).where(
                     ListWatermark.company_id == company_id, ListWatermark.list_type == list_type
@@ -196,6 +231,9 @@ class QueueMixin(StoreBase):
     # the company's sync state ------------------------------------------------------------------
     def get_sync_state(self, company_id: int) -> SyncStateView:
         """The engine's notes about a company (defaults before the first session)."""
+        return self._cached("company_sync_state", company_id, lambda: self._load_state(company_id))
+
+    def _load_state(self, company_id: int) -> SyncStateView:
         with self._read() as s:  # a read: authenticate runs it, and must not take the write lock
             row = s.scalars(
                 select(CompanySyncState).where(CompanySyncState.company_id == company_id)
@@ -215,7 +253,7 @@ class QueueMixin(StoreBase):
         unknown = set(changes) - SYNC_STATE_FIELDS
         if unknown:
             raise ValueError(f"cannot update company_sync_state fields {sorted(unknown)}")
-        with self._tx() as s:
+        with self._tx(frozenset({"company_sync_state"})) as s:
             row = s.scalars(
                 select(CompanySyncState)
                 .where(CompanySyncState.company_id == company_id)
@@ -245,7 +283,7 @@ class QueueMixin(StoreBase):
         now: datetime,
     ) -> None:
         """Keep one problem of a sync, with the code, the record and the fix sentence."""
-        with self._tx() as s:
+        with self._tx(frozenset({"sync_error"})) as s:
             s.add(
                 SyncError(
                     company_id=company_id,

@@ -8,9 +8,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import Row, Select, Table, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import ConfigurationError, NotFoundError, StoreError
@@ -76,11 +76,15 @@ SESSION_FIELDS = frozenset(
 )
 
 
-def _company_view(row: Company) -> CompanyView:
+def _company_view(row: Any) -> CompanyView:
+    """A company's view, from an ORM object or a Core row of ``_company_row()`` (with
+    ``firm_name``)."""
+    firm = None if isinstance(row, Row) else row.firm
+    firm_name = row.firm_name if isinstance(row, Row) else (firm.name if firm else None)
     return CompanyView(
         id=row.id,
         name=row.name,
-        firm_name=row.firm.name if row.firm else None,
+        firm_name=firm_name,
         qbwc_username=row.qbwc_username,
         password_hash=row.password_hash,
         file_id=row.file_id,
@@ -103,7 +107,19 @@ def _company_view(row: Company) -> CompanyView:
     )
 
 
-def _session_view(row: SyncSession) -> SessionView:
+_COMPANY = cast(Table, Company.__table__)
+_FIRM = cast(Table, Firm.__table__)
+
+
+def _company_row() -> Select[Any]:
+    """A company's columns and its firm's name, in Core (no ORM object, no lazy firm load)."""
+    return select(_COMPANY, _FIRM.c.name.label("firm_name")).outerjoin(
+        _FIRM, _FIRM.c.id == _COMPANY.c.firm_id
+    )
+
+
+def _session_view(row: Any) -> SessionView:
+    """A session's view, from an ORM object or a Core row (the same names)."""
     return SessionView(
         id=row.id,
         company_id=row.company_id,
@@ -219,17 +235,25 @@ class SqlStore(
 
         :raises NotFoundError: no company has that id.
         """
-        with self._read() as s:
-            row = s.get(Company, company_id)
+        return self._cached("company", company_id, lambda: self._load_company(company_id))
+
+    def _load_company(self, company_id: int) -> CompanyView:
+        with self._read() as s:  # a Core row: most SOAP calls read the company
+            row = s.execute(_company_row().where(_COMPANY.c.id == company_id)).first()
             if row is None:
                 raise NotFoundError(f"no company with id {company_id}")
             return _company_view(row)
 
     def find_company_by_username(self, username: str) -> CompanyView | None:
         """The company whose QBWC username is ``username``, if any."""
-        with self._read() as s:
-            row = s.scalars(select(Company).where(Company.qbwc_username == username)).first()
-            return _company_view(row) if row else None
+
+        def load() -> CompanyView | None:
+            with self._read() as s:
+                query = _company_row().where(_COMPANY.c.qbwc_username == username)
+                row = s.execute(query).first()
+                return _company_view(row) if row else None
+
+        return self._cached("company", ("username", username), load)
 
     def find_company_by_file_id(self, file_id: str) -> CompanyView | None:
         """The company whose .qwc FileID is ``file_id`` (braces and case ignored), if any."""
@@ -371,15 +395,16 @@ class SqlStore(
 
     def get_session(self, ticket_hash: str) -> SessionView | None:
         """The session with that ticket hash, in whatever state."""
-        with self._read() as s:
-            row = s.scalars(
-                select(SyncSession).where(SyncSession.ticket_hash == ticket_hash)
-            ).first()
+        table = SyncSession.__table__
+        with self._read() as s:  # a Core row, not an ORM object: every SOAP call runs it
+            row = s.execute(select(table).where(table.c.ticket_hash == ticket_hash)).first()
             return _session_view(row) if row else None
 
     def update_session(self, session_id: int, **changes: Any) -> SessionView:
         """Change some columns of a session."""
-        return self._update(SyncSession, session_id, SESSION_FIELDS, changes, _session_view)
+        return self._update(
+            SyncSession, session_id, SESSION_FIELDS, changes, _session_view, columns_only=True
+        )
 
     def list_sessions(self, company_id: int, *, limit: int = 50) -> list[SessionView]:
         """The company's most recent sessions, newest first."""

@@ -436,9 +436,12 @@ class ResponseImporter:
             if plan.is_empty:
                 continue
             try:
-                self.store.apply_list_plan(
-                    self.company_id, kind, plan, self.now, assign_to_all=self.assign_to_all
-                )
+                # A savepoint: inside the call's one transaction a refused batch undoes only
+                # itself, and is then stored row by row.
+                with self.store.savepoint():
+                    self.store.apply_list_plan(
+                        self.company_id, kind, plan, self.now, assign_to_all=self.assign_to_all
+                    )
             except StoreError as exc:
                 log.warning(
                     "company %s: batch of %s failed (%s); one by one", self.company_id, kind, exc
@@ -454,9 +457,10 @@ class ResponseImporter:
         singles += [ListPlan(links=(link,)) for link in plan.links]
         for single in singles:
             try:
-                self.store.apply_list_plan(
-                    self.company_id, kind, single, self.now, assign_to_all=self.assign_to_all
-                )
+                with self.store.savepoint():
+                    self.store.apply_list_plan(
+                        self.company_id, kind, single, self.now, assign_to_all=self.assign_to_all
+                    )
             except StoreError as exc:
                 row = (*single.inserts, *(r for _, r in (*single.updates, *single.links)))[0]
                 stamp = row.qb_time_modified

@@ -6,15 +6,17 @@ The work itself (planning, requests, importing answers) is ``engine.SyncEngine``
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
 import secrets
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 import qbxml
 
@@ -62,6 +64,30 @@ FAILURE_ANSWERS: dict[str, object] = {
 # Refused authenticates get a signed ticket naming the outcome, so closeConnection (which QBWC
 # calls for them too) can say what happened without a row stored per refused login.
 REFUSAL_KINDS = frozenset({"nvu", "lock", "none", "busy", "db", "error"})
+
+
+# Callbacks that write whenever their ticket is live: their unit begins as a write transaction.
+WRITING_OPERATIONS = frozenset({"sendRequestXML", "receiveResponseXML", "connectionError"})
+WRITING_METHODS = frozenset({"send_request_xml", "receive_response_xml", "connection_error"})
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_unit(
+    method: Callable[Concatenate[QbwcService, P], R],
+) -> Callable[Concatenate[QbwcService, P], R]:
+    """Run a callback in one unit of work of the store: one transaction per SOAP call instead
+    of one per store call (issue #15). A failure rolls the call's writes back; ``soap.py`` then
+    answers it and ``answer_failure`` records the sentence in transactions of its own."""
+
+    write = method.__name__ in WRITING_METHODS
+
+    @functools.wraps(method)
+    def run(self: QbwcService, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self.store.unit(write=write):
+            return method(self, *args, **kwargs)
+
+    return run
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +189,7 @@ class QbwcService:
             self.store.update_company(company.id, password_hash=new_hash)
         return company if ok else None
 
+    @in_unit
     def authenticate(self, username: str | None, password: str | None, address: str) -> AuthAnswer:
         """Check the credentials and decide: ``nvu``, ``none``, ``busy`` or a new session.
 
@@ -279,14 +306,15 @@ class QbwcService:
 
     def _fail_session(self, ticket: str, text: str) -> None:
         try:
-            session = self._any_session(ticket)
-            if session is None or session.state != OPEN:
-                return
-            now = self.clock.now()
-            self.store.update_session(
-                session.id, state=FAILED, ended_at=now, last_seen_at=now, last_error=text
-            )
-            self.store.update_company(session.company_id, last_error=text, last_error_at=now)
+            with self.store.savepoint():  # inside a call's unit, a failure here must not end it
+                session = self._any_session(ticket)
+                if session is None or session.state != OPEN:
+                    return
+                now = self.clock.now()
+                self.store.update_session(
+                    session.id, state=FAILED, ended_at=now, last_seen_at=now, last_error=text
+                )
+                self.store.update_company(session.company_id, last_error=text, last_error_at=now)
         except Exception as exc:  # the database is still gone: remember it in this process
             log.warning(
                 "session %s: could not record the failure (%s)", _prefix(ticket), shown(exc, 200)
@@ -338,6 +366,7 @@ class QbwcService:
         return messages.UNKNOWN_TICKET.format(minutes=self.settings.ticket_ttl_seconds // 60)
 
     # sendRequestXML --------------------------------------------------------------------------
+    @in_unit
     def send_request_xml(
         self,
         ticket: str | None,
@@ -366,6 +395,7 @@ class QbwcService:
         return self.engine.next_request(session)
 
     # receiveResponseXML ----------------------------------------------------------------------
+    @in_unit
     def receive_response_xml(
         self, ticket: str | None, response: str | None, hresult: str | None, message: str | None
     ) -> int:
@@ -400,6 +430,7 @@ class QbwcService:
             return -1
 
     # connectionError / getLastError / closeConnection ---------------------------------------
+    @in_unit
     def connection_error(self, ticket: str | None, hresult: str | None, message: str | None) -> str:
         """Record why QuickBooks could not be opened, with guidance; always ``done``."""
         session = self._live_session(ticket)
@@ -439,6 +470,7 @@ class QbwcService:
         )
         return DONE
 
+    @in_unit
     def get_last_error(self, ticket: str | None) -> str:
         """A human sentence naming the problem and the fix."""
         unrecorded = self._take_unrecorded(ticket)
@@ -456,6 +488,7 @@ class QbwcService:
             self.store.update_session(session.id, last_seen_at=self.clock.now())
         return session.last_error or messages.NO_ERROR
 
+    @in_unit
     def close_connection(self, ticket: str | None) -> str:
         """End the session and answer with a one-line summary of what happened."""
         self._take_unrecorded(ticket)

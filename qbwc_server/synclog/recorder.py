@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..store import NewExchange
 from ..sync import credentials
-from ..sync.service import BUSY, NO_WORK, NOT_VALID_USER, AuthAnswer, QbwcService
+from ..sync.service import (
+    BUSY,
+    NO_WORK,
+    NOT_VALID_USER,
+    WRITING_OPERATIONS,
+    AuthAnswer,
+    QbwcService,
+)
 
 if TYPE_CHECKING:
     from ..store import CompanyView
@@ -154,25 +161,46 @@ class RecordingService(QbwcService):
         return found
 
     def _record(self, call: _Call, run: Callable[[], T]) -> T:
+        """Run the call and record it. The record joins the call's unit of work (one
+        transaction for both, in a savepoint so a record that cannot be written never fails
+        the call); a failed call's unit is rolled back, so its record is written after it."""
         if not self.settings.record_exchanges:
             return run()
         at = self.clock.now()
-        before = self._safely(lambda: self._session_of(call.ticket), None)
+        before: tuple[int, int] | None = None
         context: _Context | None = None
-        if call.operation == "authenticate" and call.username:
-            context = self._safely(lambda: self._context(call.username or ""), None)
-        started = time.perf_counter()
         answer: Any = None
-        error: str | None = None
+        took = 0
         try:
-            answer = run()
-            return answer
+            with self.store.unit(write=call.operation in WRITING_OPERATIONS):
+                before = self._safely(lambda: self._session_of(call.ticket), None)
+                if call.operation == "authenticate" and call.username:
+                    context = self._safely(lambda: self._context(call.username or ""), None)
+                started = time.perf_counter()
+                try:
+                    answer = run()
+                finally:
+                    took = int(round((time.perf_counter() - started) * 1000))
+                self._safely(
+                    lambda: self._store_in_savepoint(call, before, answer, took, at, context), None
+                )
+            return answer  # type: ignore[no-any-return]
         except Exception as exc:
             error = f"{type(exc).__name__}: the server failed answering {call.operation}"
+            self._safely(lambda: self._store(call, before, None, error, took, at, context), None)
             raise
-        finally:
-            took = int(round((time.perf_counter() - started) * 1000))
-            self._safely(lambda: self._store(call, before, answer, error, took, at, context), None)
+
+    def _store_in_savepoint(
+        self,
+        call: _Call,
+        before: tuple[int, int] | None,
+        answer: Any,
+        took: int,
+        at: datetime,
+        found: _Context | None,
+    ) -> None:
+        with self.store.savepoint():
+            self._store(call, before, answer, None, took, at, found)
 
     def _safely(self, fn: Callable[[], T], default: T) -> T:
         started = time.perf_counter()

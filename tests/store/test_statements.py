@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from qbwc_server import admin
+from qbwc_server.errors import StoreError
 from qbwc_server.simulate import FakeQuickBooks, FakeWebConnector, load_sample_company
 from qbwc_server.store import SqlStore
 from qbwc_server.testing import FixedClock
@@ -209,3 +210,205 @@ def test_point6_lookups_do_not_wait_for_the_writer(
     finally:
         writer.rollback()
         writer.close()
+
+
+@contextlib.contextmanager
+def transactions(store: SqlStore) -> Iterator[list[str]]:
+    """Every transaction the store begins inside the block, as "read" or "write" (SQLite's
+    deferred BEGIN or BEGIN IMMEDIATE; on PostgreSQL every transaction counts as "write")."""
+    begun: list[str] = []
+
+    def record(conn) -> None:
+        read_only = conn.get_execution_options().get("qbtime_read_only")
+        begun.append("read" if read_only and store.engine.dialect.name == "sqlite" else "write")
+
+    event.listen(store.engine, "begin", record)
+    try:
+        yield begun
+    finally:
+        event.remove(store.engine, "begin", record)
+
+
+def test_point6_a_unit_shares_one_transaction(store: SqlStore, clock: FixedClock) -> None:
+    """Store calls inside ``unit()`` share one transaction: reads first (on SQLite a snapshot,
+    given up for ``BEGIN IMMEDIATE`` at the first write), then every write, committed at the
+    end; outside a unit each call is its own transaction."""
+    company = admin.add_company(store, clock, "Acme").company.id
+    session = open_session(store, company, clock)
+    with transactions(store) as begun, store.unit():
+        store.get_company(company)
+        store.session_items(session.id)
+        item = store.claim_next_item(session.id, clock.now())
+        assert item is not None
+        store.update_item(item.id, clock.now(), state="done")
+        store.update_session(session.id, progress=50)
+        store.set_watermark(company, "customers", "2026-01-01T00:00:00", clock.now())
+    expected = ["read", "write"] if store.engine.dialect.name == "sqlite" else ["write"]
+    assert begun == expected
+    assert store.session_items(session.id)[0].state == "done"
+    assert store.get_watermarks(company) == {"customers": "2026-01-01T00:00:00"}
+    with transactions(store) as begun:
+        store.get_company(company)
+        store.update_session(session.id, progress=60)
+    assert len(begun) == 2
+
+
+def test_point6_a_failed_unit_writes_nothing(store: SqlStore, clock: FixedClock) -> None:
+    """An exception leaving a unit rolls back every write of it (a failed SOAP call leaves the
+    queue as it was: nothing was marked sent that QuickBooks never got)."""
+    company = admin.add_company(store, clock, "Acme").company.id
+    session = open_session(store, company, clock)
+
+    def failing_call() -> None:
+        with store.unit():
+            assert store.claim_next_item(session.id, clock.now()) is not None
+            store.update_session(session.id, progress=70)
+            raise RuntimeError("the call failed")
+
+    with pytest.raises(RuntimeError):
+        failing_call()
+    assert {i.state for i in store.session_items(session.id)} == {"pending"}
+    assert store.list_sessions(company)[0].progress == 0
+
+
+def test_point6_a_savepoint_undoes_only_its_block(store: SqlStore, clock: FixedClock) -> None:
+    """A store error inside ``savepoint()`` undoes the block and leaves the unit usable: on
+    PostgreSQL too, where an error otherwise aborts the whole transaction."""
+    company = admin.add_company(store, clock, "Acme").company.id
+    session = open_session(store, company, clock)
+
+    def refused_block() -> None:
+        with store.savepoint():
+            store.set_watermark(company, "customers", "2026-01-01T00:00:00", clock.now())
+            store.record_sync_error(
+                company_id=company + 1000,  # no such company: the foreign key refuses it
+                session_id=None,
+                work_item_id=None,
+                request_type=None,
+                status_code=None,
+                record_ref=None,
+                message="x",
+                fix=None,
+                now=clock.now(),
+            )
+
+    with store.unit():
+        store.update_session(session.id, progress=30)
+        with pytest.raises(StoreError):
+            refused_block()
+        store.update_session(session.id, errors=1)
+    stored = store.list_sessions(company)[0]
+    assert (stored.progress, stored.errors) == (30, 1)
+    assert store.get_watermarks(company) == {}
+
+
+def test_point6_a_unit_reads_the_company_once_until_it_changes(
+    store: SqlStore, clock: FixedClock
+) -> None:
+    """Inside a unit the company, its sync state and its watermarks are read once however
+    many steps ask (authenticate's recorder, password check and planning all do); a write to
+    the company is seen by the next read."""
+    created = admin.add_company(store, clock, "Acme").company
+    with statements(store) as seen, store.unit():
+        for _ in range(3):
+            store.find_company_by_username(created.qbwc_username)
+            store.get_company(created.id)
+            store.get_sync_state(created.id)
+            store.get_watermarks(created.id)
+        store.update_company(created.id, qb_company_name="Acme QB")
+        assert store.get_company(created.id).qb_company_name == "Acme QB"
+    assert _no_begin(seen).count("SELECT") == 5, seen  # 4 reads, then the company once more
+
+
+@pytest.mark.parametrize("sync", ["first", "incremental"])
+def test_point6_each_soap_call_is_one_unit(
+    app, live_url, companies, sqlite_store: SqlStore, clock: FixedClock, sync: str
+) -> None:
+    """Over real HTTP, every SOAP call of a whole sync (its sync-log record included) runs in at
+    most one write transaction, after at most one read snapshot; sendRequestXML and
+    receiveResponseXML, which always write, in exactly one (before issue #15's units: about 8
+    transactions per sendRequestXML and 10 per receiveResponseXML)."""
+    created = companies.add()
+    qb = FakeQuickBooks(load_sample_company(clock=clock))
+    owner = sqlite_store.get_installation()
+    assert owner is not None
+
+    def run() -> None:
+        FakeWebConnector(
+            f"{live_url}/qbwc",
+            created.company.qbwc_username,
+            created.password,
+            qb,
+            owner_id=owner.owner_id,
+            file_id=created.company.file_id,
+            sleep=lambda s: clock.advance(seconds=s),
+        ).run()
+        qb.end_session()
+
+    if sync == "incremental":
+        run()
+        clock.advance(minutes=61)
+        customer = next(iter(qb.company.records("Customer")))
+        qb.company.modify(customer.list_id, company_name="Changed Co")
+        admin.request_sync(sqlite_store, clock, created.company.id)
+    per_call: list[tuple[str, list[str]]] = []
+    inner = app.wsgi_app
+
+    def tag(environ, start_response):
+        op = environ.get("HTTP_SOAPACTION", "").strip('"').rsplit("/", 1)[-1]
+        per_call.append((op, []))
+        return inner(environ, start_response)
+
+    app.wsgi_app = tag
+    try:
+        with transactions(sqlite_store) as begun:
+            count_from = 0
+
+            def mark(*_args) -> None:
+                nonlocal count_from
+                per_call[-1][1].extend(begun[count_from:])
+                count_from = len(begun)
+
+            event.listen(sqlite_store.engine, "before_cursor_execute", mark)
+            try:
+                run()
+            finally:
+                event.remove(sqlite_store.engine, "before_cursor_execute", mark)
+    finally:
+        app.wsgi_app = inner
+    ops = {op for op, _ in per_call}
+    assert {"authenticate", "sendRequestXML", "receiveResponseXML", "closeConnection"} <= ops
+    wrong = [
+        (op, kinds)
+        for op, kinds in per_call
+        if kinds not in ([], ["read"], ["write"], ["read", "write"])
+        or (op in ("sendRequestXML", "receiveResponseXML") and kinds != ["write"])
+    ]
+    assert not wrong, per_call
+
+
+def test_point6_write_units_queue_for_the_sqlite_writer(
+    sqlite_store: SqlStore, clock: FixedClock
+) -> None:
+    """On SQLite a write unit waits for another one in this process and runs the moment it
+    ends (not after SQLite's busy handler's sleep), and both units' writes are kept."""
+    company = admin.add_company(sqlite_store, clock, "Acme").company.id
+    session = open_session(sqlite_store, company, clock)
+    first_in, second_done = threading.Event(), threading.Event()
+
+    def second() -> None:
+        first_in.wait(5)
+        with sqlite_store.unit(write=True):
+            sqlite_store.update_session(session.id, errors=2)
+        second_done.set()
+
+    worker = threading.Thread(target=second, daemon=True)
+    worker.start()
+    with sqlite_store.unit(write=True):
+        sqlite_store.update_session(session.id, progress=10)
+        first_in.set()
+        assert not second_done.wait(0.2)  # it queues behind this unit
+    assert second_done.wait(5)
+    worker.join(5)
+    stored = sqlite_store.list_sessions(company)[0]
+    assert (stored.progress, stored.errors) == (10, 2)

@@ -6,10 +6,11 @@ No database, no spyne, no Flask: the modules under test take plain records and r
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -118,6 +119,11 @@ class FakeListStore:
     def unlinked_team_members(self, company_id: int) -> list[LocalRow]:
         self.company_ids.add(company_id)
         return list(self.unlinked)
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Nothing to undo: a fake call either applies in full or raises before it changes."""
+        yield
 
     def apply_list_plan(
         self, company_id: int, kind: str, plan: ListPlan, now: datetime, *, assign_to_all: bool
