@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required, login_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
@@ -17,7 +18,7 @@ from mappings.firms import invitation_lifetime
 from ... import accounts
 from ...errors import ConfigurationError
 from ...mail import mail_configured, send_mail
-from .access import bp, clock, company_or_404, me, not_found, services
+from .access import SignedInUser, bp, clock, company_or_404, me, not_found, services
 from .forms import ActionForm, InviteForm
 
 _SALT = "qbtime-firm-invitation"
@@ -183,14 +184,87 @@ def remove_firm(company_id: int, firm_id: int) -> Response:
     return redirect(url_for("admin.accountant", company_id=company_id))
 
 
-@bp.route("/invitations/<signed>", methods=["GET", "POST"])
-@login_required
-def accept_invitation(signed: str) -> Response | tuple[str, int]:
-    """Accept an invitation into one of your firm accounts (connected ones included)."""
+def _anonymous_page(found: Any, signed: str, *, error: str | None = None, status: int = 200):
+    """The invitation for someone not signed in: sign in, or create a firm account."""
+    if found is None:
+        error = "This invitation link is not valid (it was replaced or mistyped)."
+        return render_template("admin/accept.html", error=error, invitation=None), 404
+    company = services().store.get_company(found.company_id)
+    html = render_template(
+        "admin/accept.html",
+        invitation=found,
+        company=company,
+        signed=signed,
+        anonymous=True,
+        action=ActionForm(),
+        error=error or (None if found.state == "pending" else _state_sentence(found.state)),
+    )
+    return html, status if found.state == "pending" else 410
+
+
+def _state_sentence(state: str) -> str:
+    if state == "expired":
+        return "This invitation has expired. Ask the company to send a new one."
+    return f"This invitation was already {state}; it works once."
+
+
+@bp.route("/invitations/<signed>/new-firm", methods=["POST"])
+def accept_into_new_firm(signed: str) -> Response | tuple[str, int]:
+    """Create a firm account (its owner: the invited email) and accept the invitation into it,
+    for an accountant who has no account yet."""
     token_hash = _token_hash(signed)
     store = services().store
     now = clock().now()
     found = store.invitation_by_token(token_hash, now=now) if token_hash else None
+    if found is None or found.state != "pending":
+        return _anonymous_page(found, signed)
+    firm = " ".join(request.form.get("firm_name", "").split())[:200]
+    new, repeat = request.form.get("new", ""), request.form.get("repeat", "")
+    problem = None
+    if not firm:
+        problem = "Give your firm's name."
+    elif store.find_firm(firm) is not None:
+        problem = (
+            f"A firm account named {firm!r} exists already: sign in to it to accept, or choose "
+            "another name."
+        )
+    else:
+        problem = accounts.check_first_password(found.email, new, repeat)
+    if problem:
+        return _anonymous_page(found, signed, error=problem, status=400)
+    made = store.add_admin_user(
+        email=found.email,
+        password_hash=accounts.hash_password(new),
+        role="owner",
+        firm_name=firm,
+        company_id=None,
+        now=now,
+    )
+    user = store.set_admin_password(
+        made.id, password_hash=made.password_hash, one_time=False, now=now
+    )
+    refused = store.accept_invitation(token_hash or "", user.firm_id or 0, now=now)
+    login_user(SignedInUser(user))
+    if refused:
+        flash(f"Your firm account {firm} is made, but: {refused}", "error")
+        return redirect(url_for("admin.dashboard"))
+    company = store.get_company(found.company_id)
+    flash(f"Your firm account {firm} is made, and {company.name} joined it.", "success")
+    return redirect(url_for("admin.overview", company_id=company.id))
+
+
+@bp.route("/invitations/<signed>", methods=["GET", "POST"])
+def accept_invitation(signed: str) -> Response | tuple[str, int]:
+    """Accept an invitation into one of your firm accounts (connected ones included); not
+    signed in, sign in first or create a firm account."""
+    token_hash = _token_hash(signed)
+    store = services().store
+    now = clock().now()
+    found = store.invitation_by_token(token_hash, now=now) if token_hash else None
+    if not current_user.is_authenticated:
+        if request.method == "POST":
+            return redirect(url_for("admin.login", next=request.path))
+        return _anonymous_page(found, signed)
     user = me()
     if user.view.firm_id is None:
         error = "Sign in with a firm account to accept an invitation."

@@ -170,3 +170,59 @@ def test_invitation_email_through_the_smtp_sink(
         (msg,) = sink.wait_for(1)
         assert msg["To"] == "Ann Acc <acc@green.example>"
         assert link in msg.get_content()
+
+
+def test_an_accountant_without_an_account_creates_a_firm_account_from_the_link(
+    app, world: World
+) -> None:
+    """Not signed in, the link offers sign-in or a new firm account; the new account's owner is
+    the invited email, the company joins it, and the link then works no more."""
+    company = _own_company(world)
+    boss = Client(app.test_client())
+    assert boss.sign_in("me@self.example").status_code == 302
+    link = _invite(boss, company, email="new@fresh.example")
+    stranger = Client(app.test_client())
+    page = stranger.get(link)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Self Made" in html and "Create a firm account" in html
+    assert "Sign in to accept" in html
+    posted = stranger.post(link, {"firm": "1"})
+    assert posted.status_code == 302 and "/login" in posted.headers["Location"]
+    taken = stranger.post(
+        link + "/new-firm",
+        {"firm_name": "Smith CPA", "new": "a long new password", "repeat": "a long new password"},
+    )
+    assert taken.status_code == 400 and "exists already" in taken.get_data(as_text=True)
+    short = stranger.post(link + "/new-firm", {"firm_name": "Fresh", "new": "x", "repeat": "x"})
+    assert short.status_code == 400 and "at least 12" in short.get_data(as_text=True)
+    assert world.store.find_firm("Fresh") is None
+    made = stranger.post(
+        link + "/new-firm",
+        {
+            "firm_name": " Fresh  Books ",
+            "new": "a long new password",
+            "repeat": "a long new password",
+        },
+    )
+    assert made.status_code == 302 and made.headers["Location"].endswith(f"/companies/{company}")
+    firm = world.store.find_firm("Fresh Books")
+    assert firm is not None and firm.id in world.store.company_firm_ids(company)
+    assert "Self Made" in stranger.get("/").get_data(as_text=True)
+    again = Client(app.test_client()).post(
+        link + "/new-firm",
+        {"firm_name": "Other", "new": "a long new password", "repeat": "a long new password"},
+    )
+    assert again.status_code == 410 and world.store.find_firm("Other") is None
+    fresh = Client(app.test_client())
+    assert fresh.sign_in("new@fresh.example", "a long new password").status_code == 302
+
+
+def test_a_forged_link_names_nothing_to_a_stranger(app, world: World) -> None:
+    _own_company(world)
+    page = Client(app.test_client()).get("/invitations/forged.value")
+    assert page.status_code == 404 and "Self Made" not in page.get_data(as_text=True)
+    post = Client(app.test_client()).post(
+        "/invitations/forged.value/new-firm",
+        {"firm_name": "X", "new": "a long new password", "repeat": "a long new password"},
+    )
+    assert post.status_code == 404 and world.store.find_firm("X") is None
