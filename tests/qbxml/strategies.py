@@ -355,7 +355,7 @@ _time_fields = {
     "billable_status": opt(st.sampled_from(["Billable", "NotBillable", "HasBeenBilled"])),
 }
 time_adds = st.builds(q.TimeTrackingAdd, **_time_fields, external_guid=opt(guids))
-time_mods = st.builds(q.TimeTrackingMod, **_time_fields, txn_id=ids, edit_sequence=ids)
+time_mods = st.builds(q.TimeTrackingMod, **_time_fields, txn_id=ids, edit_sequence=edit_sequences)
 request_specs = st.one_of(
     st.builds(q.HostQuery, request_id=request_ids),
     st.builds(
