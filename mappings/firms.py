@@ -12,6 +12,7 @@ from typing import Literal
 
 __all__ = [
     "INVITATION_DAYS",
+    "client_admin_problem",
     "MAX_FIRMS_PER_COMPANY",
     "InvitationState",
     "firm_group",
@@ -70,6 +71,15 @@ def invitation_problem(
             f"The company already has {MAX_FIRMS_PER_COMPANY} firms, the most it can have. "
             "It must remove one first."
         )
+    return None
+
+
+def client_admin_problem(state: InvitationState) -> str | None:
+    """Why a client administrator's invitation in ``state`` cannot be accepted, or None."""
+    if state == "expired":
+        return "This invitation has expired. Ask your accountant to send a new one."
+    if state != "pending":
+        return f"This invitation was already {state}; it works once."
     return None
 
 

@@ -9,6 +9,7 @@ import secrets
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
+FIRM = "qbtime-firm-invitation"
 CLIENT_ADMIN = "qbtime-client-admin-invitation"
 CLIENT_ADMIN_PATH = "/client-admin/"
 

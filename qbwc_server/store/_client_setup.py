@@ -11,11 +11,12 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mappings.firms import invitation_state
+from mappings.firms import client_admin_problem, invitation_state
 from mappings.payroll_settings import PayrollSettings
 
 from ..errors import NotFoundError
 from ._base import StoreBase
+from ._firms import pending_invitation
 from .models import (
     AdminUser,
     ClientAdminInvitation,
@@ -264,8 +265,8 @@ class ClientSetupMixin(StoreBase):
     ) -> ClientAdminInvitationView | None:
         """A pending or expired invitation gets a new link (the old one stops working)."""
         with self._tx() as s:
-            row = s.get(ClientAdminInvitation, invitation_id)
-            if row is None or row.company_id != company_id or row.state != "pending":
+            row = pending_invitation(s, ClientAdminInvitation, company_id, invitation_id)
+            if row is None:
                 return None
             row.token_hash, row.expires_at = token_hash, expires_at
             company = s.get(Company, company_id)
@@ -276,8 +277,8 @@ class ClientSetupMixin(StoreBase):
     ) -> bool:
         """Withdraw a pending invitation; its link stops working."""
         with self._tx() as s:
-            row = s.get(ClientAdminInvitation, invitation_id)
-            if row is None or row.company_id != company_id or row.state != "pending":
+            row = pending_invitation(s, ClientAdminInvitation, company_id, invitation_id)
+            if row is None:
                 return False
             row.state, row.finished_at = "revoked", now
             return True
@@ -298,11 +299,9 @@ class ClientSetupMixin(StoreBase):
             ).first()
             if row is None:
                 return None, "This invitation link is not valid."
-            state = invitation_state(row.state, row.expires_at, now)
-            if state == "expired":
-                return None, "This invitation has expired. Ask your accountant for a new one."
-            if state != "pending":
-                return None, f"This invitation was already {state}; it works once."
+            problem = client_admin_problem(invitation_state(row.state, row.expires_at, now))
+            if problem:
+                return None, problem
             taken = s.scalars(
                 select(AdminUser).where(
                     AdminUser.email == row.email, AdminUser.company_id == row.company_id

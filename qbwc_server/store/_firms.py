@@ -73,6 +73,15 @@ def scope_filter(s: Session, user: AdminUserView) -> Any:
     return Company.id.is_(None)  # a user without a scope sees nothing
 
 
+def pending_invitation(s: Session, model: Any, company_id: int, invitation_id: int) -> Any:
+    """The company's stored-pending invitation (a ``FirmInvitation`` or a
+    ``ClientAdminInvitation``) with that id, or None: what resend and revoke may change."""
+    row = s.get(model, invitation_id)
+    if row is None or row.company_id != company_id or row.state != "pending":
+        return None
+    return row
+
+
 def _invitation_view(row: FirmInvitation, now: datetime) -> InvitationView:
     return InvitationView(
         id=row.id,
@@ -327,8 +336,8 @@ class FirmsMixin(StoreBase):
     ) -> InvitationView | None:
         """A pending or expired invitation gets a new link (the old one stops working)."""
         with self._tx() as s:
-            row = s.get(FirmInvitation, invitation_id)
-            if row is None or row.company_id != company_id or row.state != "pending":
+            row = pending_invitation(s, FirmInvitation, company_id, invitation_id)
+            if row is None:
                 return None
             row.token_hash, row.expires_at = token_hash, expires_at
             return _invitation_view(row, now)
@@ -336,8 +345,8 @@ class FirmsMixin(StoreBase):
     def revoke_invitation(self, company_id: int, invitation_id: int, *, now: datetime) -> bool:
         """Withdraw a pending invitation; its link stops working."""
         with self._tx() as s:
-            row = s.get(FirmInvitation, invitation_id)
-            if row is None or row.company_id != company_id or row.state != "pending":
+            row = pending_invitation(s, FirmInvitation, company_id, invitation_id)
+            if row is None:
                 return False
             row.state, row.finished_at = "revoked", now
             return True
@@ -372,4 +381,4 @@ class FirmsMixin(StoreBase):
             return None
 
 
-__all__ = ["MODES", "FirmRow", "FirmsMixin", "InvitationView", "scope_filter"]
+__all__ = ["MODES", "FirmRow", "FirmsMixin", "InvitationView", "pending_invitation", "scope_filter"]

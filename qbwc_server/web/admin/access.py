@@ -33,6 +33,12 @@ def services() -> Services:
     return found
 
 
+def secret_key() -> str:
+    """The key the app signs cookies and invitation links with."""
+    key = current_app.secret_key or ""
+    return key.decode() if isinstance(key, bytes) else key
+
+
 def clock() -> Clock:
     """The app's clock."""
     return services().qbwc.clock

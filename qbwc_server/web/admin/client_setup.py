@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from mappings.firms import client_admin_problem
 from mappings.payroll_settings import (
     PAY_PERIODS,
     WEEKDAYS,
@@ -25,21 +26,12 @@ from ... import accounts, invite_links
 from ... import client_setup as service
 from ...errors import ConfigurationError, NotFoundError
 from ...mail import mail_configured
-from .access import bp, clock, company_or_404, me, not_found, services
+from .access import bp, clock, company_or_404, me, not_found, secret_key, services
 from .forms import ActionForm
-from .setup import wizard
+from .setup import ENDPOINTS, wizard
+
 
 # the set-up's overview ---------------------------------------------------------------------
-ENDPOINTS = {
-    "payroll": "setup_payroll",
-    "options": "setup_options",
-    "first_sync": "setup_confirm",
-    "client_admin": "setup_client_admin",
-    "web_connector": "setup_web_connector",
-    "checklist": "setup_checklist",
-}
-
-
 @bp.get("/companies/<int:company_id>/setup")
 @login_required
 def setup_overview(company_id: int) -> str:
@@ -99,13 +91,8 @@ def setup_payroll(company_id: int) -> Any:
 
 
 # the client administrator ------------------------------------------------------------------
-def _secret() -> str:
-    key = current_app.secret_key or ""
-    return key.decode() if isinstance(key, bytes) else key
-
-
 def _token_hash(signed: str) -> str | None:
-    return invite_links.hash_of_signed(_secret(), invite_links.CLIENT_ADMIN, signed)
+    return invite_links.hash_of_signed(secret_key(), invite_links.CLIENT_ADMIN, signed)
 
 
 def _link_context(company: Any) -> dict[str, str]:
@@ -113,7 +100,7 @@ def _link_context(company: Any) -> dict[str, str]:
     return {
         "sender": user.view.firm_name or company.name,
         "base_url": services().settings.public_url.strip() or request.host_url,
-        "secret": _secret(),
+        "secret": secret_key(),
     }
 
 
@@ -156,23 +143,20 @@ def setup_client_admin(company_id: int) -> Any:
 
 
 def _chosen_person(company_id: int, typed: dict[str, str]) -> tuple[str, str, int | None]:
-    """(email, name, team member id) the form names.
+    """(email, name, team member id) the form names: a listed team member, else what was typed
+    (``client_setup.invite_client_admin`` checks the email and the name).
 
-    :raises ConfigurationError: the sentence saying what is wrong with the form.
+    :raises ConfigurationError: the member is not one of those listed.
     """
     member = typed.get("member", "")
-    if member:
-        found = next((m for m in _members_with_email(company_id) if str(m.id) == member), None)
-        if found is None:
-            raise ConfigurationError(
-                "Choose one of the team members listed (with an email), or give an email."
-            )
-        return accounts.check_email(found.email), found.name, found.id
-    email = accounts.check_email(typed.get("email", ""))
-    name = " ".join(typed.get("name", "").split())
-    if not name:
-        raise ConfigurationError("Give the administrator's name with their email.")
-    return email, name[:200], None
+    if not member:
+        return typed.get("email", ""), typed.get("name", ""), None
+    found = next((m for m in _members_with_email(company_id) if str(m.id) == member), None)
+    if found is None:
+        raise ConfigurationError(
+            "Choose one of the team members listed (with an email), or give an email."
+        )
+    return found.email, found.name, found.id
 
 
 @bp.post("/companies/<int:company_id>/setup/client-admin/invite")
@@ -181,14 +165,9 @@ def invite_client_admin(company_id: int) -> Any:
     """Invite the designated administrator (a team member, or anyone by email)."""
     company = company_or_404(company_id, write=True)
     typed = {k: request.form.get(k, "")[:254] for k in ("member", "email", "name")}
-    try:
-        email, name, member_id = _chosen_person(company_id, typed)
-    except ConfigurationError as exc:
-        text = str(exc)
-        error = text if text.endswith(".") else f"{text}; give a valid email address."
-        return _admin_page(company, error=error, typed=typed, status=400)
     user = me()
     try:
+        email, name, member_id = _chosen_person(company_id, typed)
         made = service.invite_client_admin(
             services().store,
             services().settings,
@@ -201,6 +180,10 @@ def invite_client_admin(company_id: int) -> Any:
             invited_by=user.view.email,
             **_link_context(company),
         )
+    except ConfigurationError as exc:
+        text = str(exc)
+        error = text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+        return _admin_page(company, error=error, typed=typed, status=400)
     except NotFoundError:
         not_found()
     return _admin_page(company, link=made.link, note=made.mail)
@@ -262,14 +245,9 @@ def accept_client_admin(signed: str) -> Any:
         error = "This invitation link is not valid (it was replaced or mistyped)."
         return render_template("admin/client_admin_accept.html", error=error, invitation=None), 404
     context: dict[str, Any] = {"invitation": found, "form": form}
-    if found.state != "pending":
-        why = (
-            "has expired. Ask your accountant to send a new one."
-            if found.state == "expired"
-            else f"was already {found.state}; it works once."
-        )
-        error = f"This invitation {why}"
-        return render_template("admin/client_admin_accept.html", error=error, **context), 410
+    closed = client_admin_problem(found.state)  # type: ignore[arg-type]
+    if closed:
+        return render_template("admin/client_admin_accept.html", error=closed, **context), 410
     if request.method == "GET":
         return render_template("admin/client_admin_accept.html", **context)
     if not form.validate():

@@ -4,47 +4,29 @@ firm accounts; the primary admin removes a firm. Only a hash of the link's token
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
-from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
-from mappings.firms import invitation_lifetime
+from mappings.firms import invitation_lifetime, invitation_problem
 
-from ... import accounts
+from ... import accounts, invite_links
 from ...errors import ConfigurationError
 from ...mail import mail_configured, send_mail
-from .access import SignedInUser, bp, clock, company_or_404, me, not_found, services
+from .access import SignedInUser, bp, clock, company_or_404, me, not_found, secret_key, services
 from .forms import ActionForm, InviteForm
-
-_SALT = "qbtime-firm-invitation"
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key or "", salt=_SALT)
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _new_link() -> tuple[str, str]:
     """A signed link (absolute URL) and the hash of its token, which the store keeps."""
-    token = secrets.token_urlsafe(32)
-    signed = _serializer().dumps(token)
-    return url_for("admin.accept_invitation", signed=signed, _external=True), _hash(token)
+    signed, token_hash = invite_links.new_signed(secret_key(), invite_links.FIRM)
+    return url_for("admin.accept_invitation", signed=signed, _external=True), token_hash
 
 
 def _token_hash(signed: str) -> str | None:
-    try:
-        token = _serializer().loads(signed)
-    except BadSignature:
-        return None
-    return _hash(token) if isinstance(token, str) else None
+    return invite_links.hash_of_signed(secret_key(), invite_links.FIRM, signed)
 
 
 def is_primary_admin(company_id: int) -> bool:
@@ -197,15 +179,9 @@ def _anonymous_page(found: Any, signed: str, *, error: str | None = None, status
         signed=signed,
         anonymous=True,
         action=ActionForm(),
-        error=error or (None if found.state == "pending" else _state_sentence(found.state)),
+        error=error or invitation_problem(found.state, (), 0),
     )
     return html, status if found.state == "pending" else 410
-
-
-def _state_sentence(state: str) -> str:
-    if state == "expired":
-        return "This invitation has expired. Ask the company to send a new one."
-    return f"This invitation was already {state}; it works once."
 
 
 @bp.route("/invitations/<signed>/new-firm", methods=["POST"])

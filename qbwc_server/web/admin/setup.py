@@ -14,20 +14,22 @@ from flask_login import login_required
 
 from mappings import FIXED_AFTER_FIRST_SYNC, LEVELS, describe_options
 
-from ... import admin
+from ... import admin, client_setup
 from ...errors import ConfigurationError
 from ...qwc import check_app_url
 from .access import bp, clock, company_or_404, services
 from .forms import ActionForm, ConfirmDeleteForm, RegenerateForm
 
-STEPS = (
-    ("setup_payroll", "Payroll settings"),
-    ("setup_options", "Import options"),
-    ("setup_confirm", "First sync"),
-    ("setup_client_admin", "Client administrator"),
-    ("setup_web_connector", "Web Connector"),
-    ("setup_checklist", "QuickBooks checklist"),
-)
+# the page of each step of ``client_setup.STEPS``
+ENDPOINTS = {
+    "payroll": "setup_payroll",
+    "options": "setup_options",
+    "first_sync": "setup_confirm",
+    "client_admin": "setup_client_admin",
+    "web_connector": "setup_web_connector",
+    "checklist": "setup_checklist",
+}
+STEPS = tuple((ENDPOINTS[key], label) for key, label in client_setup.STEPS)
 
 # What each option does (DESIGN section 6), in the words an accountant uses.
 EXPLANATIONS = {
