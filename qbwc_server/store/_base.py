@@ -13,8 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import update
-from sqlalchemy.engine import Engine
+from sqlalchemy import bindparam, update
+from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session
@@ -67,6 +67,8 @@ class StoreBase:
         # as it is free, rather than in SQLite's busy handler, which sleeps in steps of up to
         # 100 ms: with one write transaction per SOAP call that sleep was the p99.
         self._writer = threading.Lock()
+        # Statements of the per-call path, built once (see _stmt)
+        self._statements: dict[object, Any] = {}
 
     # units of work ---------------------------------------------------------------------------
     @contextmanager
@@ -210,6 +212,28 @@ class StoreBase:
             session.connection(execution_options={READ_ONLY: True})
             yield session
 
+    # statements built once ---------------------------------------------------------------------
+    def _stmt(self, key: object, build: Callable[[], Any]) -> Any:
+        """The statement ``build`` makes, built once per store and key (issue #15).
+
+        The statements every SOAP call runs take their values as bind parameters
+        (``bindparam``), so one statement object serves every call: SQLAlchemy memoizes its
+        cache key on the object and finds the compiled form in the engine's cache, where a
+        statement built anew per call paid for building its expression and cache key each time
+        (about a fifth of a call's CPU in a profile of incremental syncs).
+        """
+        stmt = self._statements.get(key)
+        if stmt is None:
+            stmt = self._statements[key] = build()
+        return stmt
+
+    @staticmethod
+    def _run(s: Session, stmt: Any, params: Mapping[str, Any] | None = None) -> CursorResult[Any]:
+        """Execute a Core statement on the session's connection (its transaction), without the
+        ORM's per-execution work."""
+        conn: Connection = s.connection()
+        return conn.execute(stmt, dict(params) if params else {})
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
@@ -237,9 +261,14 @@ class StoreBase:
         with self._tx(frozenset({model.__tablename__})) as s:
             if changes and columns_only and self.engine.dialect.update_returning:
                 table = model.__table__
-                row = s.execute(
-                    update(table).where(table.c.id == row_id).values(**changes).returning(table)
-                ).first()
+                query = self._stmt(
+                    ("update", table.name),
+                    lambda: (
+                        update(table).where(table.c.id == bindparam("_row_id")).returning(table)
+                    ),
+                )
+                # the SET clause is the parameters' keys (compiled once per set of keys)
+                row = self._run(s, query, {**changes, "_row_id": row_id}).first()
             elif changes and self.engine.dialect.update_returning:
                 # One statement (UPDATE ... RETURNING) instead of a SELECT and an UPDATE: the
                 # session and queue updates run several times per SOAP call.

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import Select, delete, func, insert, literal, select
+from sqlalchemy import Select, Table, bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError
@@ -31,6 +32,32 @@ def _exchange(row: SyncExchange) -> ExchangeRecord:
         stored_bytes=row.stored_bytes,
         at=row.at,
         context=dict(row.context) if row.context is not None else None,
+    )
+
+
+_EXCHANGE = cast(Table, SyncExchange.__table__)
+_VALUES = (
+    "company_id", "session_id", "operation", "params", "qbxml_in", "answer", "qbxml_out",
+    "error", "duration_ms", "raw_bytes", "stored_bytes", "context", "at",
+)  # fmt: skip
+
+
+def _record_with_next_seq(of_session: bool) -> Any:
+    """INSERT ... SELECT max(seq) + 1 ... RETURNING seq: one exchange with the next sequence
+    number of its session (``of_session``) or of its company's session-less calls; the values
+    are bind parameters named as the columns, with ``w_session_id``/``w_company_id``."""
+    where = (
+        _EXCHANGE.c.session_id == bindparam("w_session_id")
+        if of_session
+        else (_EXCHANGE.c.company_id == bindparam("w_company_id"))
+        & _EXCHANGE.c.session_id.is_(None)
+    )
+    next_seq = func.coalesce(func.max(_EXCHANGE.c.seq), 0) + 1
+    columns = [bindparam(f"v_{k}", type_=_EXCHANGE.c[k].type) for k in _VALUES]
+    return (
+        insert(_EXCHANGE)
+        .from_select([*_VALUES, "seq"], select(*columns, next_seq).where(where))
+        .returning(_EXCHANGE.c.seq)
     )
 
 
@@ -64,17 +91,17 @@ class LogMixin(StoreBase):
         next_seq = func.coalesce(func.max(SyncExchange.seq), 0) + 1
         with self._tx(frozenset({"sync_exchange"})) as s:
             if self.engine.dialect.insert_returning:
-                # One Core statement (issue #15): INSERT ... SELECT max(seq) + 1 ... RETURNING,
-                # instead of an ORM SELECT and INSERT; every SOAP call writes one.
-                table = SyncExchange.__table__
-                query = insert(SyncExchange).from_select(
-                    [*values, "seq"],
-                    select(
-                        *(literal(v, type_=table.c[k].type) for k, v in values.items()),
-                        next_seq,
-                    ).where(where),
+                # One Core statement (issue #15), built once: INSERT ... SELECT max(seq) + 1
+                # ... RETURNING, instead of an ORM SELECT and INSERT; every SOAP call writes one.
+                of_session = new.session_id is not None
+                query = self._stmt(
+                    ("record_exchange", of_session), lambda: _record_with_next_seq(of_session)
                 )
-                return int(s.execute(query.returning(SyncExchange.seq)).scalar_one())
+                params = {f"v_{k}": v for k, v in values.items()}
+                params["w_session_id" if of_session else "w_company_id"] = (
+                    new.session_id if of_session else new.company_id
+                )
+                return int(self._run(s, query, params).scalar_one())
             seq = int(s.scalar(select(next_seq).where(where)) or 1)  # SQLite before 3.35
             s.add(SyncExchange(seq=seq, **values))
             return seq

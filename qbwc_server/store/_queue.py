@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, case, delete, exists, select, update
+from sqlalchemy import Table, bindparam, case, delete, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -60,6 +60,42 @@ def _item_view(row: Any) -> WorkItemView:
     )
 
 
+# The per-call statements, built once with bind parameters (StoreBase._stmt)
+_ITEM = cast(Table, WorkItem.__table__)
+_SESSION_ITEMS = (
+    select(_ITEM)
+    .where(_ITEM.c.session_id == bindparam("session_id"))
+    .order_by(_ITEM.c.position, _ITEM.c.id)
+)
+_CLAIM = (  # one SELECT: a sent item, else the next pending one
+    select(_ITEM)
+    .where(_ITEM.c.session_id == bindparam("session_id"), _ITEM.c.state.in_((SENT, PENDING)))
+    .order_by(case((_ITEM.c.state == SENT, 0), else_=1), _ITEM.c.position, _ITEM.c.id)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
+_ITEM_UPDATE = update(_ITEM).where(_ITEM.c.id == bindparam("_row_id"))  # SET: the parameters
+_WATERMARK = cast(Table, ListWatermark.__table__)
+_WATERMARKS = select(_WATERMARK.c.list_type, _WATERMARK.c.modified_local).where(
+    _WATERMARK.c.company_id == bindparam("company_id")
+)
+_SYNC_STATE = cast(Table, CompanySyncState.__table__)
+_SYNC_STATE_ROW = select(_SYNC_STATE).where(_SYNC_STATE.c.company_id == bindparam("company_id"))
+
+
+def _watermark_upsert(insert: Any) -> Any:
+    """INSERT ... ON CONFLICT DO UPDATE of a watermark, its values the parameters."""
+    query = insert(_WATERMARK)
+    return query.on_conflict_do_update(
+        index_elements=[_WATERMARK.c.company_id, _WATERMARK.c.list_type],
+        set_={
+            "modified_local": query.excluded.modified_local,
+            "updated_at": query.excluded.updated_at,
+        },
+        where=_WATERMARK.c.modified_local != query.excluded.modified_local,
+    )
+
+
 class QueueMixin(StoreBase):
     """Work items of a company's sessions, claimed one at a time."""
 
@@ -101,36 +137,29 @@ class QueueMixin(StoreBase):
 
     def session_items(self, session_id: int) -> list[WorkItemView]:
         """The session's work items in plan order."""
-        table = WorkItem.__table__
         with self._read() as s:  # Core rows: the engine reads the queue on most SOAP calls
-            rows = s.execute(
-                select(table)
-                .where(table.c.session_id == session_id)
-                .order_by(table.c.position, table.c.id)
-            )
-            return [_item_view(r) for r in rows]
+            return [_item_view(r) for r in self._run(s, _SESSION_ITEMS, {"session_id": session_id})]
 
     def claim_next_item(self, session_id: int, now: datetime) -> WorkItemView | None:
         """The item to send now: the one already sent (a retransmit gets the same request), else
         the first pending one, marked sent with a new unique ``request_id``; None when done."""
-        table = cast(Table, WorkItem.__table__)
-        with self._tx(frozenset({"work_item"})) as s:  # one SELECT: a sent item, else the next
-            row = s.execute(
-                select(table)
-                .where(table.c.session_id == session_id, table.c.state.in_((SENT, PENDING)))
-                .order_by(case((table.c.state == SENT, 0), else_=1), table.c.position, table.c.id)
-                .limit(1)
-                .with_for_update(skip_locked=True)
-            ).first()
+        with self._tx(frozenset({"work_item"})) as s:
+            row = self._run(s, _CLAIM, {"session_id": session_id}).first()
             if row is None:
                 return None
             if row.state == SENT:
                 return _item_view(row)
             attempt, request_id = row.attempt + 1, f"{row.id}.{row.attempt + 1}"
-            s.execute(
-                update(table)
-                .where(table.c.id == row.id)
-                .values(state=SENT, attempt=attempt, request_id=request_id, updated_at=now)
+            self._run(
+                s,
+                _ITEM_UPDATE,
+                {
+                    "_row_id": row.id,
+                    "state": SENT,
+                    "attempt": attempt,
+                    "request_id": request_id,
+                    "updated_at": now,
+                },
             )
             return replace(_item_view(row), state=SENT, attempt=attempt, request_id=request_id)
 
@@ -151,10 +180,8 @@ class QueueMixin(StoreBase):
 
         def load() -> dict[str, str]:
             with self._read() as s:
-                query = select(ListWatermark.list_type, ListWatermark.modified_local).where(
-                    ListWatermark.company_id == company_id
-                )
-                return {row[0]: row[1] for row in s.execute(query)}
+                rows: Any = self._run(s, _WATERMARKS, {"company_id": company_id})
+                return {row[0]: row[1] for row in rows}
 
         return dict(self._cached("list_watermark", company_id, load))
 
@@ -169,19 +196,9 @@ class QueueMixin(StoreBase):
             if upsert is not None:
                 # One statement instead of a SELECT and an UPDATE: a list finishing in a
                 # receiveResponseXML sets its watermark in the call's transaction.
-                query = upsert(ListWatermark).values(
-                    company_id=company_id, list_type=list_type, modified_local=value, updated_at=now
-                )
-                s.execute(
-                    query.on_conflict_do_update(
-                        index_elements=[ListWatermark.company_id, ListWatermark.list_type],
-                        set_={
-                            "modified_local": query.excluded.modified_local,
-                            "updated_at": query.excluded.updated_at,
-                        },
-                        where=ListWatermark.modified_local != query.excluded.modified_local,
-                    )
-                )
+                query = self._stmt("watermark_upsert", lambda: _watermark_upsert(upsert))
+                params = {"company_id": company_id, "list_type": list_type}
+                self._run(s, query, params | {"modified_local": value, "updated_at": now})
                 return
             row = s.scalars(
                 select(ListWatermark).where(
@@ -235,9 +252,7 @@ class QueueMixin(StoreBase):
 
     def _load_state(self, company_id: int) -> SyncStateView:
         with self._read() as s:  # a read: authenticate runs it, and must not take the write lock
-            row = s.scalars(
-                select(CompanySyncState).where(CompanySyncState.company_id == company_id)
-            ).first()
+            row = self._run(s, _SYNC_STATE_ROW, {"company_id": company_id}).first()
             if row is None:
                 return SyncStateView(company_id=company_id)
             return SyncStateView(

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Select, Table, case, delete, func, select, update
+from sqlalchemy import Row, Select, Table, bindparam, case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import ConfigurationError, NotFoundError, StoreError
@@ -116,6 +116,15 @@ def _company_row() -> Select[Any]:
     return select(_COMPANY, _FIRM.c.name.label("firm_name")).outerjoin(
         _FIRM, _FIRM.c.id == _COMPANY.c.firm_id
     )
+
+
+# The per-call look-ups, built once with bind parameters (StoreBase._stmt)
+_COMPANY_BY_ID = _company_row().where(_COMPANY.c.id == bindparam("company_id"))
+_COMPANY_BY_USERNAME = _company_row().where(_COMPANY.c.qbwc_username == bindparam("username"))
+_SESSION_TABLE = cast(Table, SyncSession.__table__)
+_SESSION_BY_TICKET = select(_SESSION_TABLE).where(
+    _SESSION_TABLE.c.ticket_hash == bindparam("ticket_hash")
+)
 
 
 def _session_view(row: Any) -> SessionView:
@@ -239,7 +248,7 @@ class SqlStore(
 
     def _load_company(self, company_id: int) -> CompanyView:
         with self._read() as s:  # a Core row: most SOAP calls read the company
-            row = s.execute(_company_row().where(_COMPANY.c.id == company_id)).first()
+            row = self._run(s, _COMPANY_BY_ID, {"company_id": company_id}).first()
             if row is None:
                 raise NotFoundError(f"no company with id {company_id}")
             return _company_view(row)
@@ -249,8 +258,7 @@ class SqlStore(
 
         def load() -> CompanyView | None:
             with self._read() as s:
-                query = _company_row().where(_COMPANY.c.qbwc_username == username)
-                row = s.execute(query).first()
+                row = self._run(s, _COMPANY_BY_USERNAME, {"username": username}).first()
                 return _company_view(row) if row else None
 
         return self._cached("company", ("username", username), load)
@@ -395,9 +403,8 @@ class SqlStore(
 
     def get_session(self, ticket_hash: str) -> SessionView | None:
         """The session with that ticket hash, in whatever state."""
-        table = SyncSession.__table__
         with self._read() as s:  # a Core row, not an ORM object: every SOAP call runs it
-            row = s.execute(select(table).where(table.c.ticket_hash == ticket_hash)).first()
+            row = self._run(s, _SESSION_BY_TICKET, {"ticket_hash": ticket_hash}).first()
             return _session_view(row) if row else None
 
     def update_session(self, session_id: int, **changes: Any) -> SessionView:
