@@ -68,11 +68,6 @@ class LogMixin(StoreBase):
         """Store one call with the next sequence number of its session (or of the company's
         session-less calls); returns that number."""
         stored = len(new.qbxml_in or b"") + len(new.qbxml_out or b"")
-        where = (
-            SyncExchange.session_id == new.session_id
-            if new.session_id is not None
-            else (SyncExchange.company_id == new.company_id) & SyncExchange.session_id.is_(None)
-        )
         values: dict[str, object] = {
             "company_id": new.company_id,
             "session_id": new.session_id,
@@ -88,7 +83,6 @@ class LogMixin(StoreBase):
             "context": dict(new.context) if new.context is not None else None,
             "at": new.at,
         }
-        next_seq = func.coalesce(func.max(SyncExchange.seq), 0) + 1
         with self._tx(frozenset({"sync_exchange"})) as s:
             if self.engine.dialect.insert_returning:
                 # One Core statement (issue #15), built once: INSERT ... SELECT max(seq) + 1
@@ -102,7 +96,14 @@ class LogMixin(StoreBase):
                     new.session_id if of_session else new.company_id
                 )
                 return int(self._run(s, query, params).scalar_one())
-            seq = int(s.scalar(select(next_seq).where(where)) or 1)  # SQLite before 3.35
+            # SQLite before 3.35
+            where = (
+                SyncExchange.session_id == new.session_id
+                if new.session_id is not None
+                else (SyncExchange.company_id == new.company_id) & SyncExchange.session_id.is_(None)
+            )
+            next_seq = func.coalesce(func.max(SyncExchange.seq), 0) + 1
+            seq = int(s.scalar(select(next_seq).where(where)) or 1)
             s.add(SyncExchange(seq=seq, **values))
             return seq
 

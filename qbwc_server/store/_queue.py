@@ -7,7 +7,7 @@ Work items belong to a company and, while they run, to one session. Claiming use
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, cast
@@ -83,6 +83,20 @@ _SYNC_STATE = cast(Table, CompanySyncState.__table__)
 _SYNC_STATE_ROW = select(_SYNC_STATE).where(_SYNC_STATE.c.company_id == bindparam("company_id"))
 
 
+def sync_state_view(company_id: int, row: Any, prefix: str = "") -> SyncStateView:
+    """The view of a ``company_sync_state`` row (None: the defaults before the first session);
+    ``prefix``: its columns' labels in a joined row (``SqlStore.get_company``)."""
+    if row is None or getattr(row, f"{prefix}id") is None:
+        return SyncStateView(company_id=company_id)
+    return SyncStateView(
+        company_id=company_id,
+        utc_offset_minutes=getattr(row, f"{prefix}utc_offset_minutes"),
+        disabled=dict(getattr(row, f"{prefix}disabled") or {}),
+        last_sweep_at=getattr(row, f"{prefix}last_sweep_at"),
+        sweep_requested=bool(getattr(row, f"{prefix}sweep_requested")),
+    )
+
+
 def _watermark_upsert(insert: Any) -> Any:
     """INSERT ... ON CONFLICT DO UPDATE of a watermark, its values the parameters."""
     query = insert(_WATERMARK)
@@ -137,35 +151,47 @@ class QueueMixin(StoreBase):
 
     def session_items(self, session_id: int) -> list[WorkItemView]:
         """The session's work items in plan order."""
-        with self._read() as s:  # Core rows: the engine reads the queue on most SOAP calls
-            return [_item_view(r) for r in self._run(s, _SESSION_ITEMS, {"session_id": session_id})]
 
-    def claim_next_item(self, session_id: int, now: datetime) -> WorkItemView | None:
+        def load() -> list[WorkItemView]:
+            with self._read() as s:  # Core rows: the engine reads the queue on most SOAP calls
+                rows = self._run(s, _SESSION_ITEMS, {"session_id": session_id})
+                return [_item_view(r) for r in rows]
+
+        # read once per unit: receiveResponseXML reads them, updates some, and reads them again
+        return list(self._cached("work_item", ("session", session_id), load))
+
+    def claim_next_item(
+        self,
+        session_id: int,
+        now: datetime,
+        *,
+        starts: Callable[[WorkItemView], bool] | None = None,
+    ) -> WorkItemView | None:
         """The item to send now: the one already sent (a retransmit gets the same request), else
-        the first pending one, marked sent with a new unique ``request_id``; None when done."""
+        the first pending one, marked sent with a new unique ``request_id``; None when done.
+
+        ``starts``: whether a pending item without ``started_at`` in its spec is sent now; the
+        same UPDATE then sets ``started_at`` to ``now`` (one statement instead of two).
+        """
         with self._tx(frozenset({"work_item"})) as s:
             row = self._run(s, _CLAIM, {"session_id": session_id}).first()
             if row is None:
                 return None
+            item = _item_view(row)
             if row.state == SENT:
-                return _item_view(row)
+                return item
             attempt, request_id = row.attempt + 1, f"{row.id}.{row.attempt + 1}"
-            self._run(
-                s,
-                _ITEM_UPDATE,
-                {
-                    "_row_id": row.id,
-                    "state": SENT,
-                    "attempt": attempt,
-                    "request_id": request_id,
-                    "updated_at": now,
-                },
-            )
-            return replace(_item_view(row), state=SENT, attempt=attempt, request_id=request_id)
+            changes: dict[str, Any] = {"state": SENT, "attempt": attempt, "request_id": request_id}
+            if starts is not None and "started_at" not in item.spec and starts(item):
+                changes["spec"] = {**item.spec, "started_at": now.isoformat()}
+            self._run(s, _ITEM_UPDATE, {"_row_id": row.id, "updated_at": now, **changes})
+            return replace(item, **changes)
 
     def update_item(self, item_id: int, now: datetime, **changes: Any) -> WorkItemView:
         """Change an item's state, spec or error."""
-        return self._update(
+        unit = self._unit()
+        kept = {k: v for k, v in unit.cache.items() if k[0] == "work_item"} if unit else {}
+        view = self._update(
             WorkItem,
             item_id,
             ITEM_FIELDS,
@@ -173,6 +199,11 @@ class QueueMixin(StoreBase):
             _item_view,
             columns_only=True,
         )
+        if unit is not None and kept:
+            # the UPDATE changed this one row: the unit's cached item lists stay true with it
+            for key, items in kept.items():
+                unit.cache[key] = [view if i.id == item_id else i for i in items]  # type: ignore[attr-defined]
+        return view
 
     # watermarks ------------------------------------------------------------------------------
     def get_watermarks(self, company_id: int) -> dict[str, str]:
@@ -253,15 +284,7 @@ class QueueMixin(StoreBase):
     def _load_state(self, company_id: int) -> SyncStateView:
         with self._read() as s:  # a read: authenticate runs it, and must not take the write lock
             row = self._run(s, _SYNC_STATE_ROW, {"company_id": company_id}).first()
-            if row is None:
-                return SyncStateView(company_id=company_id)
-            return SyncStateView(
-                company_id=company_id,
-                utc_offset_minutes=row.utc_offset_minutes,
-                disabled=dict(row.disabled or {}),
-                last_sweep_at=row.last_sweep_at,
-                sweep_requested=bool(row.sweep_requested),
-            )
+            return sync_state_view(company_id, row)
 
     def update_sync_state(self, company_id: int, now: datetime, **changes: Any) -> None:
         """Change some of the engine's notes about a company (created on first use)."""

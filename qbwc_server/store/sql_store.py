@@ -22,12 +22,12 @@ from ._health import HealthMixin
 from ._lists import ListsMixin
 from ._log import LogMixin
 from ._payroll import PayrollMixin
-from ._queue import QueueMixin
+from ._queue import QueueMixin, sync_state_view
 from ._reads import ReadsMixin
 from ._time import TimeMixin
 from ._time_export import TimeExportMixin
 from ._users import UsersMixin
-from .models import Company, Firm, Installation, LoginFailure, SyncSession
+from .models import Company, CompanySyncState, Firm, Installation, LoginFailure, SyncSession
 from .views import CompanyView, InstallationView, NewWorkItem, SessionView
 
 log = logging.getLogger(__name__)
@@ -118,9 +118,26 @@ def _company_row() -> Select[Any]:
     )
 
 
+_STATE = cast(Table, CompanySyncState.__table__)
+_STATE_PREFIX = "state_"
+
+
+def _company_and_state_row() -> Select[Any]:
+    """``_company_row()`` with the company's sync state (``state_*``; NULL before the first
+    session): most SOAP calls read both, and one statement reads them."""
+    columns = ("id", "utc_offset_minutes", "disabled", "last_sweep_at", "sweep_requested")
+    return (
+        _company_row()
+        .add_columns(*(_STATE.c[k].label(_STATE_PREFIX + k) for k in columns))
+        .outerjoin(_STATE, _STATE.c.company_id == _COMPANY.c.id)
+    )
+
+
 # The per-call look-ups, built once with bind parameters (StoreBase._stmt)
-_COMPANY_BY_ID = _company_row().where(_COMPANY.c.id == bindparam("company_id"))
-_COMPANY_BY_USERNAME = _company_row().where(_COMPANY.c.qbwc_username == bindparam("username"))
+_COMPANY_BY_ID = _company_and_state_row().where(_COMPANY.c.id == bindparam("company_id"))
+_COMPANY_BY_USERNAME = _company_and_state_row().where(
+    _COMPANY.c.qbwc_username == bindparam("username")
+)
 _SESSION_TABLE = cast(Table, SyncSession.__table__)
 _SESSION_BY_TICKET = select(_SESSION_TABLE).where(
     _SESSION_TABLE.c.ticket_hash == bindparam("ticket_hash")
@@ -251,7 +268,18 @@ class SqlStore(
             row = self._run(s, _COMPANY_BY_ID, {"company_id": company_id}).first()
             if row is None:
                 raise NotFoundError(f"no company with id {company_id}")
-            return _company_view(row)
+            return self._company_and_state(row)
+
+    def _company_and_state(self, row: Any) -> CompanyView:
+        """The company's view; inside a unit it is cached by id (a look-up by username is
+        followed by ones by id) and so is its sync state, read in the same row, for
+        ``get_sync_state``."""
+        view = _company_view(row)
+        unit = self._unit()
+        if unit is not None:
+            unit.cache["company_sync_state", row.id] = sync_state_view(row.id, row, _STATE_PREFIX)
+            unit.cache["company", row.id] = view
+        return view
 
     def find_company_by_username(self, username: str) -> CompanyView | None:
         """The company whose QBWC username is ``username``, if any."""
@@ -259,7 +287,7 @@ class SqlStore(
         def load() -> CompanyView | None:
             with self._read() as s:
                 row = self._run(s, _COMPANY_BY_USERNAME, {"username": username}).first()
-                return _company_view(row) if row else None
+                return self._company_and_state(row) if row else None
 
         return self._cached("company", ("username", username), load)
 

@@ -162,7 +162,34 @@ class SyncEngine:
         company = self.store.get_company(session.company_id)
         state = self.store.get_sync_state(session.company_id)
         product = session.state_data.get("product")
-        while (item := self.store.claim_next_item(session.id, now)) is not None:
+
+        def skipped(item: WorkItemView) -> Outcome | None:
+            """Why a list request is not sent now (done without asking), or None."""
+            base_kind = item.kind.removeprefix(planner.SWEEP_PREFIX)
+            if base_kind in company.disabled_requests and not planner.recheck_due(
+                state.disabled.get(base_kind),
+                product=product if isinstance(product, str) else None,
+                now=now,
+            ):
+                return Outcome(state=DONE)
+            # The first session plans before it learns the country from the HCP response.
+            if not planner.offered_in(item.kind, session.qbxml_country):
+                notice = Problem(
+                    code="country",
+                    message=f"{item.kind.replace('_', ' ').capitalize()} are not offered in "
+                    f"{session.qbxml_country} editions.",
+                    fix="Nothing to do.",
+                    counts_as_error=False,
+                )
+                return Outcome(state=DONE, problem=notice)
+            return None
+
+        def starts(item: WorkItemView) -> bool:
+            """The item is a list's first request, sent now: the claim notes QuickBooks' clock
+            (``started_at``, which bounds the list's watermark) in the same UPDATE."""
+            return item.kind not in planner.EXPORT_KINDS and skipped(item) is None
+
+        while (item := self.store.claim_next_item(session.id, now, starts=starts)) is not None:
             if item.kind in planner.EXPORT_KINDS:
                 company = self.store.get_company(session.company_id)
                 xml = export.next_request(
@@ -179,27 +206,11 @@ class SyncEngine:
                     continue
                 self.store.update_session(session.id, last_seen_at=now)
                 return xml
-            base_kind = item.kind.removeprefix(planner.SWEEP_PREFIX)
-            if base_kind in company.disabled_requests and not planner.recheck_due(
-                state.disabled.get(base_kind),
-                product=product if isinstance(product, str) else None,
-                now=now,
-            ):
-                self._apply(session, item, Outcome(state=DONE), now)
+            outcome = skipped(item)
+            if outcome is not None:
+                self._apply(session, item, outcome, now)
                 continue
-            # The first session plans before it learns the country from the HCP response.
-            if not planner.offered_in(item.kind, session.qbxml_country):
-                notice = Problem(
-                    code="country",
-                    message=f"{item.kind.replace('_', ' ').capitalize()} are not offered in "
-                    f"{session.qbxml_country} editions.",
-                    fix="Nothing to do.",
-                    counts_as_error=False,
-                )
-                self._apply(session, item, Outcome(state=DONE, problem=notice), now)
-                continue
-            if "started_at" not in item.spec:
-                # The list's first request: QuickBooks' clock now bounds its watermark.
+            if "started_at" not in item.spec:  # claimed by an older version, say
                 item = self.store.update_item(
                     item.id, now, spec={**item.spec, "started_at": now.isoformat()}
                 )
