@@ -74,6 +74,9 @@ _CLAIM = (  # one SELECT: a sent item, else the next pending one
     .limit(1)
     .with_for_update(skip_locked=True)
 )
+_UNFINISHED = select(
+    exists().where(_ITEM.c.company_id == bindparam("company_id"), _ITEM.c.state.in_(UNFINISHED))
+)
 _ITEM_UPDATE = update(_ITEM).where(_ITEM.c.id == bindparam("_row_id"))  # SET: the parameters
 _WATERMARK = cast(Table, ListWatermark.__table__)
 _WATERMARKS = select(_WATERMARK.c.list_type, _WATERMARK.c.modified_local).where(
@@ -143,11 +146,8 @@ class QueueMixin(StoreBase):
 
     def has_unfinished_items(self, company_id: int) -> bool:
         """Whether an earlier session left work pending or unanswered."""
-        with self._read() as s:
-            query = select(
-                exists().where(WorkItem.company_id == company_id, WorkItem.state.in_(UNFINISHED))
-            )
-            return bool(s.scalar(query))
+        with self._read() as s:  # authenticate asks: built once
+            return bool(self._run(s, _UNFINISHED, {"company_id": company_id}).scalar())
 
     def session_items(self, session_id: int) -> list[WorkItemView]:
         """The session's work items in plan order."""

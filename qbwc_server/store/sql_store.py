@@ -133,7 +133,22 @@ def _company_and_state_row() -> Select[Any]:
     )
 
 
+_FAILURE = cast(Table, LoginFailure.__table__)
+
+
+def _login_failures() -> Select[Any]:
+    """(failures of the username at the address, failures at the address of usernames no
+    company has) since ``since``: bind parameters ``username``, ``address``, ``since``."""
+    known = select(_COMPANY.c.qbwc_username).where(_COMPANY.c.qbwc_username.is_not(None))
+    same_user = case((_FAILURE.c.username == bindparam("username"), 1), else_=0)
+    unknown_user = case((_FAILURE.c.username.not_in(known.scalar_subquery()), 1), else_=0)
+    return select(
+        func.coalesce(func.sum(same_user), 0), func.coalesce(func.sum(unknown_user), 0)
+    ).where(_FAILURE.c.at >= bindparam("since"), _FAILURE.c.address == bindparam("address"))
+
+
 # The per-call look-ups, built once with bind parameters (StoreBase._stmt)
+_LOGIN_FAILURES = _login_failures()
 _COMPANY_BY_ID = _company_and_state_row().where(_COMPANY.c.id == bindparam("company_id"))
 _COMPANY_BY_USERNAME = _company_and_state_row().where(
     _COMPANY.c.qbwc_username == bindparam("username")
@@ -318,15 +333,9 @@ class SqlStore(
         accounting firm's one PC syncs many companies); guessing usernames does.
         """
         username = username[:USERNAME_CHARS]  # as record_login_failure stores it
-        with self._read() as s:  # one statement: authenticate runs it on every call
-            known = select(Company.qbwc_username).where(Company.qbwc_username.is_not(None))
-            same_user = case((LoginFailure.username == username, 1), else_=0)
-            unknown_user = case((LoginFailure.username.not_in(known.scalar_subquery()), 1), else_=0)
-            row = s.execute(
-                select(
-                    func.coalesce(func.sum(same_user), 0), func.coalesce(func.sum(unknown_user), 0)
-                ).where(LoginFailure.at >= since, LoginFailure.address == address)
-            ).one()
+        with self._read() as s:  # one statement, built once: authenticate runs it on every call
+            params = {"username": username, "address": address, "since": since}
+            row: Any = self._run(s, _LOGIN_FAILURES, params).one()
             return int(row[0] or 0), int(row[1] or 0)
 
     def record_login_failure(self, *, username: str, address: str, now: datetime) -> None:
