@@ -50,6 +50,7 @@ class _Unit:
     begun: bool = False  # a transaction is open (a read snapshot or a write transaction)
     writing: bool = False  # the transaction may write (SQLite: BEGIN IMMEDIATE)
     locked: bool = False  # holds StoreBase._writer (SQLite)
+    conn: Connection | None = None  # the transaction's connection, once asked for (_run)
     # views read in this unit, by (table, key): see StoreBase._cached
     cache: dict[tuple[str, object], object] = field(default_factory=dict)
 
@@ -125,6 +126,9 @@ class StoreBase:
         with map_store_errors():
             self._begin_writing(unit)
             nested = unit.session.begin_nested()
+            # the SAVEPOINT is emitted when the session is next asked for its connection (none
+            # if the block runs no statement): _run must ask again
+            unit.conn = None
         try:
             yield
             with map_store_errors():
@@ -145,6 +149,7 @@ class StoreBase:
             return
         if unit.begun and self._sqlite:
             unit.session.commit()  # end the read snapshot; the next statement begins IMMEDIATE
+            unit.conn = None  # the next transaction may be on another pooled connection
         if self._sqlite:
             self._writer.acquire()
             unit.locked = True
@@ -203,7 +208,7 @@ class StoreBase:
         if unit is not None:
             if not unit.begun:
                 with map_store_errors():
-                    unit.session.connection(execution_options={READ_ONLY: True})
+                    unit.conn = unit.session.connection(execution_options={READ_ONLY: True})
                 unit.begun = True
             with self._joined(unit) as session:
                 yield session
@@ -227,11 +232,18 @@ class StoreBase:
             stmt = self._statements[key] = build()
         return stmt
 
-    @staticmethod
-    def _run(s: Session, stmt: Any, params: Mapping[str, Any] | None = None) -> CursorResult[Any]:
+    def _run(
+        self, s: Session, stmt: Any, params: Mapping[str, Any] | None = None
+    ) -> CursorResult[Any]:
         """Execute a Core statement on the session's connection (its transaction), without the
-        ORM's per-execution work."""
-        conn: Connection = s.connection()
+        ORM's per-execution work; a unit asks the session for its connection once."""
+        unit = self._unit()
+        if unit is not None and unit.session is s:
+            conn = unit.conn
+            if conn is None:
+                conn = unit.conn = s.connection()
+        else:
+            conn = s.connection()
         return conn.execute(stmt, dict(params) if params else {})
 
     def dispose(self) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case, delete, exists, select, update
+from sqlalchemy import Table, bindparam, case, delete, exists, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -77,6 +77,7 @@ _CLAIM = (  # one SELECT: a sent item, else the next pending one
 _UNFINISHED = select(
     exists().where(_ITEM.c.company_id == bindparam("company_id"), _ITEM.c.state.in_(UNFINISHED))
 )
+_ITEM_INSERT = insert(_ITEM)  # the values: the parameters (an executemany)
 _ITEM_UPDATE = update(_ITEM).where(_ITEM.c.id == bindparam("_row_id"))  # SET: the parameters
 _WATERMARK = cast(Table, ListWatermark.__table__)
 _WATERMARKS = select(_WATERMARK.c.list_type, _WATERMARK.c.modified_local).where(
@@ -129,20 +130,28 @@ class QueueMixin(StoreBase):
             .where(WorkItem.company_id == company_id, WorkItem.state.in_(UNFINISHED))
             .values(state=FAILED, error=ABANDONED, updated_at=now)
         )
-        for item in plan:
-            s.add(
-                WorkItem(
-                    company_id=company_id,
-                    session_id=session_id,
-                    position=item.position,
-                    kind=item.kind,
-                    state=PENDING,
-                    spec=dict(item.spec),
-                    attempt=0,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+        self._queue_items(s, company_id, session_id, plan, now)
+
+    def _queue_items(
+        self, s: Any, company_id: int, session_id: int, plan: Sequence[NewWorkItem], now: datetime
+    ) -> None:
+        """Insert the plan's items: one executemany, not an ORM INSERT per item."""
+        rows = [
+            {
+                "company_id": company_id,
+                "session_id": session_id,
+                "position": item.position,
+                "kind": item.kind,
+                "state": PENDING,
+                "spec": dict(item.spec),
+                "attempt": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for item in plan
+        ]
+        if rows:
+            s.connection().execute(_ITEM_INSERT, rows)
 
     def has_unfinished_items(self, company_id: int) -> bool:
         """Whether an earlier session left work pending or unanswered."""
@@ -260,21 +269,8 @@ class QueueMixin(StoreBase):
         self, company_id: int, session_id: int, plan: Sequence[NewWorkItem], now: datetime
     ) -> None:
         """Queue more work for a running session (a request asked again after a change)."""
-        with self._tx() as s:
-            for item in plan:
-                s.add(
-                    WorkItem(
-                        company_id=company_id,
-                        session_id=session_id,
-                        position=item.position,
-                        kind=item.kind,
-                        state=PENDING,
-                        spec=dict(item.spec),
-                        attempt=0,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
+        with self._tx(frozenset({"work_item"})) as s:
+            self._queue_items(s, company_id, session_id, plan, now)
 
     # the company's sync state ------------------------------------------------------------------
     def get_sync_state(self, company_id: int) -> SyncStateView:
