@@ -32,11 +32,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True, **kwargs)
     database = parsed.database or ""
+    pool: dict[str, Any] = {}
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # A file database has a pool of connections (QueuePool). Hand out the one used last:
+        # each connection's page cache is stale once another one wrote, so taking them in turn
+        # (the default) starts every transaction cold; a 100k-record first sync, 200 write
+        # transactions, took about 10 % more CPU that way (issue #15).
+        pool = {"pool_use_lifo": True}
     engine = create_engine(
         parsed,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        **pool,
         **kwargs,
     )
 
