@@ -96,15 +96,15 @@ class LogMixin(StoreBase):
                     new.session_id if of_session else new.company_id
                 )
                 return int(self._run(s, query, params).scalar_one())
-            # SQLite before 3.35
+            # SQLite before 3.35: two Core statements (core_savepoint holds the recorder's)
             where = (
-                SyncExchange.session_id == new.session_id
+                _EXCHANGE.c.session_id == new.session_id
                 if new.session_id is not None
-                else (SyncExchange.company_id == new.company_id) & SyncExchange.session_id.is_(None)
+                else (_EXCHANGE.c.company_id == new.company_id) & _EXCHANGE.c.session_id.is_(None)
             )
-            next_seq = func.coalesce(func.max(SyncExchange.seq), 0) + 1
-            seq = int(s.scalar(select(next_seq).where(where)) or 1)
-            s.add(SyncExchange(seq=seq, **values))
+            next_seq = func.coalesce(func.max(_EXCHANGE.c.seq), 0) + 1
+            seq = int(self._run(s, select(next_seq).where(where)).scalar() or 1)
+            self._run(s, insert(_EXCHANGE), {**values, "seq": seq})
             return seq
 
     @staticmethod

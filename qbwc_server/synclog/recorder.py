@@ -199,7 +199,7 @@ class RecordingService(QbwcService):
         at: datetime,
         found: _Context | None,
     ) -> None:
-        with self.store.savepoint():
+        with self.store.core_savepoint():  # its statements are all Core (store._run)
             self._store(call, before, answer, None, took, at, found)
 
     def _safely(self, fn: Callable[[], T], default: T) -> T:

@@ -14,6 +14,7 @@ from qbwc_server import admin
 from qbwc_server.errors import StoreError
 from qbwc_server.simulate import FakeQuickBooks, FakeWebConnector, load_sample_company
 from qbwc_server.store import SqlStore
+from qbwc_server.store.views_log import NewExchange
 from qbwc_server.testing import FixedClock
 from tests.store.test_queue import open_session
 
@@ -366,6 +367,51 @@ def test_point6_a_savepoint_undoes_only_its_block(store: SqlStore, clock: FixedC
     stored = store.list_sessions(company)[0]
     assert (stored.progress, stored.errors) == (30, 1)
     assert store.get_watermarks(company) == {}
+
+
+def test_point6_a_core_savepoint_undoes_only_its_block(store: SqlStore, clock: FixedClock) -> None:
+    """``core_savepoint`` (the sync-log record's): a failure after its first statement undoes
+    the block and the unit goes on, on PostgreSQL too; a block that runs no statement sends no
+    SAVEPOINT; a block that succeeds keeps its writes."""
+    company = admin.add_company(store, clock, "Acme").company.id
+    session = open_session(store, company, clock)
+
+    def record(seq_of: int | None) -> int:
+        return store.record_exchange(
+            NewExchange(
+                company_id=company,
+                session_id=seq_of,
+                operation="serverVersion",
+                params=[],
+                qbxml_in=None,
+                answer="1",
+                qbxml_out=None,
+                error=None,
+                duration_ms=1,
+                raw_bytes=0,
+                at=clock.now(),
+                context=None,
+            )
+        )
+
+    def refused_block() -> None:
+        with store.core_savepoint():
+            record(session.id)
+            record(session.id + 1000)  # no such session: the foreign key refuses it
+
+    with statements(store) as seen, store.unit(write=True):
+        store.update_session(session.id, progress=30)
+        with store.core_savepoint():
+            pass
+        with pytest.raises(StoreError):
+            refused_block()
+        with store.core_savepoint():
+            assert record(session.id) == 1  # the refused block's record was undone
+        store.update_session(session.id, errors=1)
+    assert seen.count("SAVEPOINT") == 2 and seen.count("ROLLBACK") == 1, seen
+    stored = store.list_sessions(company)[0]
+    assert (stored.progress, stored.errors) == (30, 1)
+    assert [e.seq for e in store.iter_exchanges(session.id)] == [1]
 
 
 def test_point6_a_unit_reads_the_company_once_until_it_changes(
