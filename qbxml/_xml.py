@@ -238,6 +238,14 @@ def _detach(elem: Any) -> None:
         del parent[0]
 
 
+def _start_tag_cut(exc: Exception, elem: Any) -> bool:
+    """Whether ``exc`` is libxml2's "Couldn't find end of Start Tag" for ``elem``: the answer
+    ends inside that start tag. libxml2 has put the element in the tree (with the attributes
+    read so far), but an event-by-event reader never saw it start."""
+    code = getattr(exc, "code", None)
+    return code == etree.ErrorTypes.ERR_GT_REQUIRED and len(elem) == 0 and not elem.text
+
+
 def iter_messages(
     source: Source,
     *,
@@ -309,11 +317,13 @@ def iter_messages(
                 event, elem = next(events)
             except StopIteration:
                 break
-            except etree.Error:
+            except etree.Error as exc:
                 # Report what the event-by-event reader had reported before the error: the
                 # messages that started (a truncated answer fails on its status first).
                 if msgs is not None:
                     started = list(msgs)
+                    if started and _start_tag_cut(exc, started[-1]):
+                        del started[-1]  # its start tag never ended: it never started
                     for msg in started:
                         if msg is not current:
                             yield MSG_START, msg
