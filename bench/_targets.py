@@ -76,6 +76,57 @@ def _rows(data: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
     return rows
 
 
+def _why(data: dict[str, Any], target: str) -> str:
+    """Why a target is not met, from the same run's figures (the profiles behind them are in
+    docs/performance.md, "Where the time still goes")."""
+    imp, soap, first, conc = (
+        data.get(k) or {} for k in ("import", "soap", "first_sync", "concurrent")
+    )
+    sizes = sorted(imp, key=int)
+    if target.startswith("first import >= 50k") and sizes:
+        small = imp[sizes[0]]
+        return (f"the reference importer (bench/reference_importer.py) does"
+                f" {small['reference_sqlite']['rate']:.0f} rec/s here and the parser alone is"
+                f" x{small['parse']['x_fromstring']:.1f} of fromstring")  # fmt: skip
+    if target.startswith("first import <= 3x") and sizes:
+        return f"the parser alone is x{imp[sizes[0]]['parse']['x_fromstring']:.1f} of fromstring"
+    if target.startswith("first sync of") and first:
+        same = [
+            imp[k]["import_sqlite"]
+            for k in sizes
+            if imp[k]["import_sqlite"]["records"] >= first["customers"]
+        ]
+        if same:
+            cpu = same[0]["cpu"] * first["customers"] / same[0]["records"]
+            return f"importing its records alone costs {cpu:.1f} s of CPU in the import benchmark"
+    if target.startswith("authenticate") and soap:
+        return f"bare spyne alone takes {soap['authenticate']['bare']['p50_ms']:.1f} ms here"
+    if target.startswith("send/receive pair") and soap:
+        st = soap.get("statements_per_call", {})
+        n = st.get("sendRequestXML", 0) + st.get("receiveResponseXML", 0)
+        return f"{n:.0f} SQL statements a pair, each through SQLAlchemy's execute path"
+    c200 = conc.get("200") or {}
+    cores = (data.get("machine", {}).get("concurrent") or {}).get("cores", 2)
+    if target.startswith("200 concurrent incremental") and c200:
+        inc = c200["incremental"]
+        total = inc["server_cpu_s_per_session"] * inc["sessions"]
+        return (
+            f"{inc['sessions']} sessions need {total:.0f} s of server CPU on {cores} cores"
+            " shared with the simulated connectors: each call waits behind the others"
+        )
+    if target.startswith("200 concurrent first") and c200 and soap:
+        wave = c200["first"]
+        calls = wave["calls"] / max(1, wave["sessions"])
+        floor = calls * soap["authenticate"]["bare"]["cpu_ms_per_call"]
+        x = wave.get("x_import_cost")
+        if x:
+            cost = 1000 * wave["server_cpu_s_per_session"] / x
+            return (f"{calls:.0f} SOAP calls for {wave['records_per_session']:.0f} records a"
+                    f" session: at bare spyne's CPU per call they alone cost {floor:.0f} ms,"
+                    f" already x{floor / cost:.0f} of the import cost ({cost:.1f} ms)")  # fmt: skip
+    return ""
+
+
 def print_table() -> None:
     """Print every target with its figure from results.json and whether it is met."""
     if not RESULTS.exists():
@@ -87,6 +138,9 @@ def print_table() -> None:
     for target, figure, met in rows:
         mark = "info" if met is None else ("MET" if met else "NOT MET")
         print(f"  {target:<{width}}  {mark:7s}  {figure}")
+        why = _why(data, target) if met is False else ""
+        if why:
+            print(f"  {'':<{width}}  {'':7s}  why: {why}")
 
 
 DOC = RESULTS.parents[1] / "docs" / "performance.md"
@@ -98,10 +152,11 @@ def write_doc() -> None:
     if not RESULTS.exists() or not DOC.exists():
         return
     data = json.loads(RESULTS.read_text())
-    lines = [BEGIN, "", "| target | status | measured |", "|---|---|---|"]
+    lines = [BEGIN, "", "| target | status | measured | why not |", "|---|---|---|---|"]
     for target, figure, met in _rows(data):
         mark = "info" if met is None else ("met" if met else "**not met**")
-        lines.append(f"| {target} | {mark} | {figure} |")
+        why = _why(data, target) if met is False else ""
+        lines.append(f"| {target} | {mark} | {figure} | {why} |")
     machines = data.get("machine", {})
     if machines:
         lines += ["", "Measured on (per benchmark):", ""]
