@@ -79,8 +79,9 @@ SESSION_FIELDS = frozenset(
 def _company_view(row: Any) -> CompanyView:
     """A company's view, from an ORM object or a Core row of ``_company_row()`` (with
     ``firm_name``)."""
-    firm = None if isinstance(row, Row) else row.firm
-    firm_name = row.firm_name if isinstance(row, Row) else (firm.name if firm else None)
+    core = isinstance(row, Row | _Prefixed)
+    firm = None if core else row.firm
+    firm_name = row.firm_name if core else (firm.name if firm else None)
     return CompanyView(
         id=row.id,
         name=row.name,
@@ -157,6 +158,42 @@ _SESSION_TABLE = cast(Table, SyncSession.__table__)
 _SESSION_BY_TICKET = select(_SESSION_TABLE).where(
     _SESSION_TABLE.c.ticket_hash == bindparam("ticket_hash")
 )
+_COMPANY_PREFIX = "co_"  # not "company_": the session has a company_id
+
+
+def _session_with_company() -> Select[Any]:
+    """The session by ticket with its company (``co_*``, its firm's name as ``co_firm_name``)
+    and the company's sync state (``state_*``): sendRequestXML,
+    receiveResponseXML and closeConnection read all three, in one statement."""
+    company = _company_and_state_row().subquery()
+    return (
+        select(
+            _SESSION_TABLE,
+            *(
+                c.label(_COMPANY_PREFIX + c.key)
+                for c in company.c
+                if not c.key.startswith(_STATE_PREFIX)
+            ),
+            *(c for c in company.c if c.key.startswith(_STATE_PREFIX)),
+        )
+        .join(company, company.c.id == _SESSION_TABLE.c.company_id)
+        .where(_SESSION_TABLE.c.ticket_hash == bindparam("ticket_hash"))
+    )
+
+
+_SESSION_AND_COMPANY_BY_TICKET = _session_with_company()
+
+
+class _Prefixed:
+    """A joined row's columns of one table, by their own names (``co_name`` -> ``name``)."""
+
+    __slots__ = ("_row", "_prefix")
+
+    def __init__(self, row: Any, prefix: str) -> None:
+        self._row, self._prefix = row, prefix
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, self._prefix + name)
 
 
 def _session_view(row: Any) -> SessionView:
@@ -440,9 +477,23 @@ class SqlStore(
 
     def get_session(self, ticket_hash: str) -> SessionView | None:
         """The session with that ticket hash, in whatever state."""
+        unit = self._unit()
         with self._read() as s:  # a Core row, not an ORM object: every SOAP call runs it
-            row = self._run(s, _SESSION_BY_TICKET, {"ticket_hash": ticket_hash}).first()
-            return _session_view(row) if row else None
+            if unit is None:
+                row = self._run(s, _SESSION_BY_TICKET, {"ticket_hash": ticket_hash}).first()
+                return _session_view(row) if row else None
+            # in a unit the call goes on to read the company and its sync state: read them too
+            query = _SESSION_AND_COMPANY_BY_TICKET
+            row = self._run(s, query, {"ticket_hash": ticket_hash}).first()
+            if row is None:
+                return None
+            company = _Prefixed(row, _COMPANY_PREFIX)
+            if ("company", row.company_id) not in unit.cache:
+                unit.cache["company", row.company_id] = _company_view(company)
+            if ("company_sync_state", row.company_id) not in unit.cache:
+                state = sync_state_view(row.company_id, row, _STATE_PREFIX)
+                unit.cache["company_sync_state", row.company_id] = state
+            return _session_view(row)
 
     def update_session(self, session_id: int, **changes: Any) -> SessionView:
         """Change some columns of a session."""

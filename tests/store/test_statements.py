@@ -369,6 +369,40 @@ def test_point6_a_savepoint_undoes_only_its_block(store: SqlStore, clock: FixedC
     assert store.get_watermarks(company) == {}
 
 
+def test_point6_a_unit_reads_the_session_with_its_company_and_sync_state(
+    store: SqlStore, clock: FixedClock
+) -> None:
+    """sendRequestXML, receiveResponseXML and closeConnection look up the session by ticket and
+    then read its company and sync state: inside a unit, one SELECT brings all three, with the
+    same views the separate reads give; outside a unit the look-up reads the session only."""
+    company = admin.add_company(store, clock, "Acme", firm="Smith CPA").company.id
+    store.update_sync_state(company, clock.now(), utc_offset_minutes=60)
+    ticket_hash = "ab" * 32
+    now = clock.now()
+    session = store.open_session(
+        company_id=company,
+        ticket_hash=ticket_hash,
+        now=now,
+        live_since=now,
+        address=None,
+        sync_requested_at=None,
+        state_data={},
+    )
+    assert session is not None
+    alone = (store.get_company(company), store.get_sync_state(company))
+    with statements(store) as seen, store.unit():
+        found = store.get_session(ticket_hash)
+        together = (store.get_company(company), store.get_sync_state(company))
+        assert store.get_session("cd" * 32) is None
+    assert found == store.get_session(ticket_hash) == session
+    assert together == alone and together[0].firm_name == "Smith CPA"
+    assert together[1].utc_offset_minutes == 60
+    assert _no_begin(seen) == ["SELECT", "SELECT"], seen  # the session, the unknown ticket
+    with statements(store) as seen:
+        store.get_session(ticket_hash)
+    assert _no_begin(seen) == ["SELECT"]
+
+
 def test_point6_a_core_savepoint_undoes_only_its_block(store: SqlStore, clock: FixedClock) -> None:
     """``core_savepoint`` (the sync-log record's): a failure after its first statement undoes
     the block and the unit goes on, on PostgreSQL too; a block that runs no statement sends no
