@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -253,7 +253,8 @@ class StoreBase:
 
     # statements built once ---------------------------------------------------------------------
     def _stmt(self, key: object, build: Callable[[], Any]) -> Any:
-        """The statement ``build`` makes, built once per store and key (issue #15).
+        """The statement ``build`` makes, built once per store and key (issue #15): for the
+        statements that depend on the dialect or on a model; the others are module constants.
 
         The statements every SOAP call runs take their values as bind parameters
         (``bindparam``), so one statement object serves every call: SQLAlchemy memoizes its
@@ -267,10 +268,14 @@ class StoreBase:
         return stmt
 
     def _run(
-        self, s: Session, stmt: Any, params: Mapping[str, Any] | None = None
+        self,
+        s: Session,
+        stmt: Any,
+        params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
     ) -> CursorResult[Any]:
         """Execute a Core statement on the session's connection (its transaction), without the
-        ORM's per-execution work; a unit asks the session for its connection once."""
+        ORM's per-execution work; a unit asks the session for its connection once. A sequence
+        of parameter sets is one executemany."""
         unit = self._unit()
         if unit is not None and unit.session is s:
             conn = unit.conn
@@ -281,6 +286,8 @@ class StoreBase:
                 unit.core_savepoint = "open"
         else:
             conn = s.connection()
+        if isinstance(params, Sequence):
+            return conn.execute(stmt, [dict(p) for p in params])
         return conn.execute(stmt, dict(params) if params else {})
 
     def dispose(self) -> None:

@@ -61,6 +61,9 @@ def _record_with_next_seq(of_session: bool) -> Any:
     )
 
 
+_RECORD = {of_session: _record_with_next_seq(of_session) for of_session in (True, False)}
+
+
 class LogMixin(StoreBase):
     """``sync_exchange``: written by ``synclog.RecordingService``, read by export and the CLI."""
 
@@ -88,14 +91,11 @@ class LogMixin(StoreBase):
                 # One Core statement (issue #15), built once: INSERT ... SELECT max(seq) + 1
                 # ... RETURNING, instead of an ORM SELECT and INSERT; every SOAP call writes one.
                 of_session = new.session_id is not None
-                query = self._stmt(
-                    ("record_exchange", of_session), lambda: _record_with_next_seq(of_session)
-                )
                 params = {f"v_{k}": v for k, v in values.items()}
                 params["w_session_id" if of_session else "w_company_id"] = (
                     new.session_id if of_session else new.company_id
                 )
-                return int(self._run(s, query, params).scalar_one())
+                return int(self._run(s, _RECORD[of_session], params).scalar_one())
             # SQLite before 3.35: two Core statements (core_savepoint holds the recorder's)
             where = (
                 _EXCHANGE.c.session_id == new.session_id

@@ -101,9 +101,9 @@ def sync_state_view(company_id: int, row: Any, prefix: str = "") -> SyncStateVie
     )
 
 
-def _watermark_upsert(insert: Any) -> Any:
+def _watermark_upsert(dialect_insert: Any) -> Any:
     """INSERT ... ON CONFLICT DO UPDATE of a watermark, its values the parameters."""
-    query = insert(_WATERMARK)
+    query = dialect_insert(_WATERMARK)
     return query.on_conflict_do_update(
         index_elements=[_WATERMARK.c.company_id, _WATERMARK.c.list_type],
         set_={
@@ -151,7 +151,7 @@ class QueueMixin(StoreBase):
             for item in plan
         ]
         if rows:
-            s.connection().execute(_ITEM_INSERT, rows)
+            self._run(s, _ITEM_INSERT, rows)
 
     def has_unfinished_items(self, company_id: int) -> bool:
         """Whether an earlier session left work pending or unanswered."""

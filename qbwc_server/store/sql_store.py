@@ -162,20 +162,12 @@ _COMPANY_PREFIX = "co_"  # not "company_": the session has a company_id
 
 
 def _session_with_company() -> Select[Any]:
-    """The session by ticket with its company (``co_*``, its firm's name as ``co_firm_name``)
-    and the company's sync state (``state_*``): sendRequestXML,
-    receiveResponseXML and closeConnection read all three, in one statement."""
+    """The session by ticket with its company's row of ``_company_and_state_row()``, every
+    column labelled ``co_*``: sendRequestXML, receiveResponseXML and closeConnection read the
+    session, the company and its sync state, in one statement."""
     company = _company_and_state_row().subquery()
     return (
-        select(
-            _SESSION_TABLE,
-            *(
-                c.label(_COMPANY_PREFIX + c.key)
-                for c in company.c
-                if not c.key.startswith(_STATE_PREFIX)
-            ),
-            *(c for c in company.c if c.key.startswith(_STATE_PREFIX)),
-        )
+        select(_SESSION_TABLE, *(c.label(_COMPANY_PREFIX + c.key) for c in company.c))
         .join(company, company.c.id == _SESSION_TABLE.c.company_id)
         .where(_SESSION_TABLE.c.ticket_hash == bindparam("ticket_hash"))
     )
@@ -487,12 +479,7 @@ class SqlStore(
             row = self._run(s, query, {"ticket_hash": ticket_hash}).first()
             if row is None:
                 return None
-            company = _Prefixed(row, _COMPANY_PREFIX)
-            if ("company", row.company_id) not in unit.cache:
-                unit.cache["company", row.company_id] = _company_view(company)
-            if ("company_sync_state", row.company_id) not in unit.cache:
-                state = sync_state_view(row.company_id, row, _STATE_PREFIX)
-                unit.cache["company_sync_state", row.company_id] = state
+            self._company_and_state(_Prefixed(row, _COMPANY_PREFIX))  # into the unit's cache
             return _session_view(row)
 
     def update_session(self, session_id: int, **changes: Any) -> SessionView:
