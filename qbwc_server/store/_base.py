@@ -24,6 +24,7 @@ from .engine import READ_ONLY, make_session_factory
 
 V = TypeVar("V")
 _CORE_SAVEPOINT = "qbtime_core"  # StoreBase.core_savepoint's name (one at a time per unit)
+_ONE_WRITE = "one write"  # a core_savepoint(one_write=True) on SQLite: no SAVEPOINT sent
 
 
 @contextmanager
@@ -52,8 +53,10 @@ class _Unit:
     writing: bool = False  # the transaction may write (SQLite: BEGIN IMMEDIATE)
     locked: bool = False  # holds StoreBase._writer (SQLite)
     conn: Connection | None = None  # the transaction's connection, once asked for (_run)
-    # a core_savepoint's state: "pending" (its SAVEPOINT not sent yet), "open", or None
+    # a core_savepoint's state: "pending" (its SAVEPOINT not sent yet), "open", _ONE_WRITE (on
+    # SQLite: none sent), or None
     core_savepoint: str | None = None
+    writes_left: int | None = None  # in a core_savepoint(one_write=True): 1, then 0
     # views read in this unit, by (table, key): see StoreBase._cached
     cache: dict[tuple[str, object], object] = field(default_factory=dict)
 
@@ -144,12 +147,19 @@ class StoreBase:
             raise
 
     @contextmanager
-    def core_savepoint(self) -> Iterator[None]:
+    def core_savepoint(self, *, one_write: bool = False) -> Iterator[None]:
         """:meth:`savepoint` for a block whose statements all go through :meth:`_run` (Core, no
         ORM object): the ``SAVEPOINT``, ``RELEASE`` and ``ROLLBACK TO`` are sent as they are,
         the ``SAVEPOINT`` only before the block's first statement (none for a block that runs
         none). SQLAlchemy's nested transaction costs about a third of the sync-log record that
         every SOAP call writes inside one (it compiles a new ``SAVEPOINT`` clause each time).
+
+        ``one_write``: the block writes with at most one statement (``_run`` refuses a second).
+        On SQLite it then sends no savepoint at all: a statement that fails there is undone
+        alone and the transaction goes on (SQLite's statement journal; the errors that end the
+        whole transaction end it with a savepoint too). That saves two of the statements of
+        every SOAP call's sync-log record. PostgreSQL aborts the transaction at any failed
+        statement, so it keeps the savepoint.
         """
         unit = self._unit()
         if unit is None or unit.core_savepoint is not None:
@@ -157,6 +167,18 @@ class StoreBase:
             return
         with map_store_errors():
             self._begin_writing(unit)
+        if one_write:
+            unit.writes_left = 1
+        if one_write and self._sqlite:
+            unit.core_savepoint = _ONE_WRITE
+            try:
+                yield
+            except BaseException:
+                unit.cache.clear()  # it may hold what the block read
+                raise
+            finally:
+                unit.core_savepoint = unit.writes_left = None
+            return
         unit.core_savepoint = "pending"
         try:
             yield
@@ -172,7 +194,7 @@ class StoreBase:
                 with map_store_errors():
                     unit.conn.exec_driver_sql(f"RELEASE SAVEPOINT {_CORE_SAVEPOINT}")
         finally:
-            unit.core_savepoint = None
+            unit.core_savepoint = unit.writes_left = None
 
     def _unit(self) -> _Unit | None:
         unit: _Unit | None = getattr(self._local, "unit", None)
@@ -281,6 +303,10 @@ class StoreBase:
             conn = unit.conn
             if conn is None:
                 conn = unit.conn = s.connection()
+            if unit.writes_left is not None and stmt.is_dml:
+                if not unit.writes_left:
+                    raise RuntimeError("a core_savepoint(one_write=True) block wrote twice")
+                unit.writes_left -= 1
             if unit.core_savepoint == "pending":
                 conn.exec_driver_sql(f"SAVEPOINT {_CORE_SAVEPOINT}")
                 unit.core_savepoint = "open"
@@ -303,11 +329,15 @@ class StoreBase:
         view: Callable[[Any], V],
         *,
         columns_only: bool = False,
+        returning: Sequence[Any] = (),
     ) -> V:
         """Set some columns of one row and return its view, built inside the transaction.
 
         :param columns_only: ``view`` reads only columns (no relationship), so a Core
             ``UPDATE ... RETURNING`` row does instead of an ORM object.
+        :param returning: with ``columns_only``, more columns for the ``RETURNING`` row (the
+            same ones on every call: the statement is built once per table), such as a
+            correlated subquery for what ``view`` would have read through a relationship.
         :raises ValueError: a column that may not be changed this way.
         :raises NotFoundError: no row has that id.
         """
@@ -320,7 +350,9 @@ class StoreBase:
                 query = self._stmt(
                     ("update", table.name),
                     lambda: (
-                        update(table).where(table.c.id == bindparam("_row_id")).returning(table)
+                        update(table)
+                        .where(table.c.id == bindparam("_row_id"))
+                        .returning(table, *returning)
                     ),
                 )
                 # the SET clause is the parameters' keys (compiled once per set of keys)

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Row, Select, Table, bindparam, case, delete, func, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import ConfigurationError, NotFoundError, StoreError
@@ -119,6 +120,14 @@ def _company_row() -> Select[Any]:
     )
 
 
+# _company_view's firm_name in a company's UPDATE ... RETURNING (SQLite and PostgreSQL allow
+# a correlated subquery there)
+_FIRM_NAME = (
+    select(_FIRM.c.name)
+    .where(_FIRM.c.id == _COMPANY.c.firm_id)
+    .scalar_subquery()
+    .label("firm_name")
+)
 _STATE = cast(Table, CompanySyncState.__table__)
 _STATE_PREFIX = "state_"
 
@@ -234,14 +243,25 @@ class SqlStore(
     the mixins (``_lists.py``, ``_queue.py``, ``_reads.py``).
     """
 
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self._installation: InstallationView | None = None  # see get_installation
+
     # installation ----------------------------------------------------------------------------
     def get_installation(self) -> InstallationView | None:
-        """The installation row, or None before ``qbtime init``."""
+        """The installation row, or None before ``qbtime init``.
+
+        Once found it is kept: the row never changes after it is written
+        (``ensure_installation`` returns an existing one unchanged), and each session's first
+        sendRequestXML reads it."""
+        if self._installation is not None:
+            return self._installation
         with self._read() as s:
             row = s.scalars(select(Installation).order_by(Installation.id)).first()
-            return (
-                InstallationView(owner_id=row.owner_id, secret_key=row.secret_key) if row else None
-            )
+            if row is None:
+                return None
+            self._installation = InstallationView(owner_id=row.owner_id, secret_key=row.secret_key)
+            return self._installation
 
     def ensure_installation(
         self, *, owner_id: str, secret_key: str, now: datetime
@@ -349,7 +369,19 @@ class SqlStore(
 
         :raises NotFoundError: no company has that id.
         """
-        return self._update(Company, company_id, COMPANY_FIELDS, changes, _company_view)
+        view = self._update(
+            Company,
+            company_id,
+            COMPANY_FIELDS,
+            changes,
+            _company_view,
+            columns_only=True,  # a Core UPDATE ... RETURNING: the sync engine's calls run it
+            returning=(_FIRM_NAME,),
+        )
+        unit = self._unit()
+        if unit is not None:
+            unit.cache["company", company_id] = view  # the row as written: no re-read
+        return view
 
     # login throttling ------------------------------------------------------------------------
     def count_login_failures(

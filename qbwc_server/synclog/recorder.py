@@ -199,7 +199,8 @@ class RecordingService(QbwcService):
         at: datetime,
         found: _Context | None,
     ) -> None:
-        with self.store.core_savepoint():  # its statements are all Core (store._run)
+        # its statements are all Core (store._run), and one of them writes (record_exchange)
+        with self.store.core_savepoint(one_write=True):
             self._store(call, before, answer, None, took, at, found)
 
     def _safely(self, fn: Callable[[], T], default: T) -> T:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from qbwc_server import admin
-from qbwc_server.errors import StoreError
+from qbwc_server.errors import NotFoundError, StoreError
 from qbwc_server.simulate import FakeQuickBooks, FakeWebConnector, load_sample_company
 from qbwc_server.store import SqlStore
 from qbwc_server.store.views_log import NewExchange
@@ -403,6 +403,58 @@ def test_point6_a_unit_reads_the_session_with_its_company_and_sync_state(
     assert _no_begin(seen) == ["SELECT"]
 
 
+def _exchange(company: int, session_id: int | None, clock: FixedClock) -> NewExchange:
+    return NewExchange(
+        company_id=company,
+        session_id=session_id,
+        operation="serverVersion",
+        params=[],
+        qbxml_in=None,
+        answer="1",
+        qbxml_out=None,
+        error=None,
+        duration_ms=1,
+        raw_bytes=0,
+        at=clock.now(),
+        context=None,
+    )
+
+
+def test_a_one_write_core_savepoint(store: SqlStore, clock: FixedClock) -> None:
+    """``core_savepoint(one_write=True)`` (the sync-log record's): on SQLite no SAVEPOINT at
+    all, on PostgreSQL the usual one; either way a refused write leaves the unit going on with
+    what it wrote before, and a block that tries a second write is refused."""
+    company = admin.add_company(store, clock, "Acme").company.id
+    session = open_session(store, company, clock)
+    sqlite = store.engine.dialect.name == "sqlite"
+
+    def refused() -> None:
+        with store.core_savepoint(one_write=True):
+            store.get_company(company)  # reads do not count
+            store.record_exchange(_exchange(company, session.id + 1000, clock))  # no session
+
+    def twice() -> None:
+        with store.core_savepoint(one_write=True):
+            store.record_exchange(_exchange(company, session.id, clock))
+            store.record_exchange(_exchange(company, session.id, clock))
+
+    with statements(store) as seen, store.unit(write=True):
+        store.update_session(session.id, progress=30)
+        with pytest.raises(StoreError):
+            refused()
+        with store.core_savepoint(one_write=True):
+            assert store.record_exchange(_exchange(company, session.id, clock)) == 1
+        with pytest.raises(RuntimeError, match="wrote twice"):
+            twice()
+        store.update_session(session.id, errors=1)
+    assert seen.count("SAVEPOINT") == (0 if sqlite else 3), seen
+    stored = store.list_sessions(company)[0]
+    assert (stored.progress, stored.errors) == (30, 1)
+    # the refused second write never ran; the first of that block is kept on SQLite (nothing
+    # undoes it there) and undone on PostgreSQL (its savepoint is rolled back)
+    assert [e.seq for e in store.iter_exchanges(session.id)] == ([1, 2] if sqlite else [1])
+
+
 def test_point6_a_core_savepoint_undoes_only_its_block(store: SqlStore, clock: FixedClock) -> None:
     """``core_savepoint`` (the sync-log record's): a failure after its first statement undoes
     the block and the unit goes on, on PostgreSQL too; a block that runs no statement sends no
@@ -453,7 +505,7 @@ def test_point6_a_unit_reads_the_company_once_until_it_changes(
 ) -> None:
     """Inside a unit the company, its sync state and its watermarks are read once however
     many steps ask (authenticate's recorder, password check and planning all do); a write to
-    the company is seen by the next read."""
+    the company is seen by the next read, from the row its ``UPDATE ... RETURNING`` gave."""
     created = admin.add_company(store, clock, "Acme").company
     with statements(store) as seen, store.unit():
         for _ in range(3):
@@ -461,11 +513,31 @@ def test_point6_a_unit_reads_the_company_once_until_it_changes(
             store.get_company(created.id)
             store.get_sync_state(created.id)
             store.get_watermarks(created.id)
-        store.update_company(created.id, qb_company_name="Acme QB")
-        assert store.get_company(created.id).qb_company_name == "Acme QB"
-    # two reads (the company by username, with its sync state; the watermarks), then the
-    # company once more
-    assert _no_begin(seen).count("SELECT") == 3, seen
+        written = store.update_company(created.id, qb_company_name="Acme QB")
+        assert store.get_company(created.id) == written
+        assert written.qb_company_name == "Acme QB" and written.firm_name == created.firm_name
+        assert store.get_sync_state(created.id).company_id == created.id
+    # two reads (the company by username, with its sync state; the watermarks) and the UPDATE
+    assert _no_begin(seen).count("SELECT") == 2, seen
+    assert _no_begin(seen).count("UPDATE") == 1, seen
+    assert store.get_company(created.id) == written  # what was committed
+
+
+def test_update_company_returns_its_firm_name(store: SqlStore, clock: FixedClock) -> None:
+    """The company's UPDATE ... RETURNING reads the firm's name in the same statement."""
+    from tests.store.conftest import add_company
+
+    firm_company = store.add_company(
+        name="Client", firm_name="Ledger & Co", username="client-1", password_hash="x",
+        file_id="{0A1B2C3D-0000-0000-0000-000000000001}", now=clock.now(),
+    )  # fmt: skip
+    plain = add_company(store, clock, "Plain")
+    assert store.update_company(firm_company.id, qb_product="QB").firm_name == "Ledger & Co"
+    assert store.update_company(plain, qb_product="QB").firm_name is None
+    with store.unit(write=True):
+        assert store.update_company(firm_company.id, last_error="x").firm_name == "Ledger & Co"
+    with pytest.raises(NotFoundError):
+        store.update_company(10_000, qb_product="QB")
 
 
 @pytest.mark.parametrize("sync", ["first", "incremental"])
