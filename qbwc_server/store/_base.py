@@ -76,6 +76,8 @@ class StoreBase:
         self._writer = threading.Lock()
         # Statements of the per-call path, built once (see _stmt)
         self._statements: dict[object, Any] = {}
+        # (PostgreSQL list table, company) analyzed by this process (_bulk.analyze_once)
+        self._analyzed: set[tuple[str, int]] = set()
 
     # units of work ---------------------------------------------------------------------------
     @contextmanager

@@ -22,7 +22,7 @@ from sqlalchemy import String, delete, exists, func, or_, select, update
 from mappings import ListPlan, ListRow, LocalItem, LocalRow
 
 from ._base import StoreBase
-from ._bulk import select_in, update_by_id, upsert
+from ._bulk import analyze_once, select_in, update_by_id, upsert
 from ._tree import TreeBatch, finish_tree, plan_tree
 from .models import Customer, PayrollItem, QbClass, ServiceItem, TeamMember, TimeEntry
 
@@ -278,6 +278,7 @@ class ListsMixin(StoreBase):
                 if plan.links:
                     links = [{"_id": i, **_columns(kind, r, now)} for i, r in plan.links]
                     update_by_id(conn, table, links)
+                analyze_once(conn, table, company_id, len(written), self._analyzed)
                 return
             # Tree lists: FullName, sublevel and the parent link are derived first, so each row
             # is written once; a parent the batch inserts is written a level before its jobs.
@@ -299,6 +300,7 @@ class ListsMixin(StoreBase):
                 links = [{"_id": i, **_columns(kind, r, now, tree)} for i, r in plan.links]
                 update_by_id(conn, table, links)
             finish_tree(conn, table, company_id, tree, now, CHUNK)
+            analyze_once(conn, table, company_id, len(written), self._analyzed)
 
     def mark_deleted_in_qb(
         self, company_id: int, kind: str, list_ids: Sequence[str], now: datetime
