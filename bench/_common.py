@@ -34,6 +34,43 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
+def pg_server_cpu(server: str) -> float:
+    """CPU seconds the PostgreSQL server at ``server`` has used so far: the postmaster, the
+    children it reaped (backends of closed connections) and the ones still running."""
+    import psycopg
+
+    with psycopg.connect(server.replace("+psycopg", "") + "/postgres", autocommit=True) as conn:
+        row = conn.execute("SHOW data_directory").fetchone()
+    assert row is not None
+    pid = int((Path(row[0]) / "postmaster.pid").read_text().split()[0])
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    total = sum(int(fields[i]) for i in (11, 12, 13, 14)) / _TICKS  # with reaped children
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            with open(stat) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:  # its parent
+                total += (int(fields[11]) + int(fields[12])) / _TICKS
+    return total
+
+
+def wait_for_backends(server: str, database: str, timeout: float = 10.0) -> None:
+    """Until no connection to ``database`` is left (their backends' CPU is then reaped)."""
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(server.replace("+psycopg", "") + "/postgres", autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (database,)
+            ).fetchone()
+            if row is not None and row[0] == 0:
+                break
+            time.sleep(0.05)
+    time.sleep(0.1)  # the postmaster reaps an exited backend a moment later
+
+
 def percentile(values: list[float], q: float) -> float:
     """The ``q`` quantile (0..1) by nearest rank; 0.0 for no values."""
     if not values:

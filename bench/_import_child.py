@@ -1,7 +1,8 @@
 """One import measurement in a fresh process: ``python -m bench._import_child MODE DATA [DB]``.
 
 MODE: ``fromstring`` (bare ``lxml.etree.fromstring``), ``parse`` (``qbxml.iter_msgs_rs``),
-``import`` (the server's importer: a first import into a fresh store) or ``reference``
+``import`` (the server's importer: a first import into a fresh store, in one unit of work as
+receiveResponseXML runs it) or ``reference``
 (``bench.reference_importer`` into a fresh store). Prints one JSON line: records, CPU and wall
 seconds, and the peak RSS growth over the RSS before the measured step (lxml's C memory counts).
 """
@@ -72,7 +73,10 @@ def main(argv: list[str]) -> None:
         def run() -> int:
             importer = ResponseImporter(store=store, company_id=company_id, session_id=0,
                                         sent={"1.1": item}, assign_to_all=True, now=clock.now())  # fmt: skip
-            answers = importer.run(data, max_bytes=1 << 30)
+            # in one unit of work, as receiveResponseXML runs it (one transaction, a savepoint
+            # per batch)
+            with store.unit(write=True):
+                answers = importer.run(data, max_bytes=1 << 30)
             return answers[0].received
     else:
         raise SystemExit(f"unknown mode {mode}")

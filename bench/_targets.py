@@ -33,8 +33,16 @@ def _rows(data: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
                      all(p <= 4 * mb for p, mb in peaks)))  # fmt: skip
         if "import_postgres" in small:
             pg = small["import_postgres"]
-            rows.append(("(PostgreSQL) first import, same answer",
-                         f"{pg['rate']:.0f} rec/s, x{pg['x_fromstring']:.1f} of fromstring", None))  # fmt: skip
+            if "rate_with_server" in pg:  # the client's CPU and the database server's
+                ref = small["reference_postgres"]
+                figure = (f"{pg['rate_with_server']:.0f} rec/s of client + server CPU"
+                          f" (reference importer {ref['rate_with_server']:.0f})")  # fmt: skip
+                if len(sizes) > 1 and "rate_with_server" in big.get("import_postgres", {}):
+                    x = big["import_postgres"]["rate_with_server"] / pg["rate_with_server"]
+                    figure += f"; at {sizes[-1]} x{x:.2f} of it"
+            else:
+                figure = f"{pg['rate']:.0f} rec/s, x{pg['x_fromstring']:.1f} of fromstring"
+            rows.append(("(PostgreSQL) first import, same answer", figure, None))
     first = data.get("first_sync")
     if first:
         rows.append((f"first sync of {first['customers']} customers <= 5 s server CPU",

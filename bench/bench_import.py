@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import qbxml
-from bench._common import new_pg_database, postgres, run_child, save
+from bench._common import (
+    new_pg_database,
+    pg_server_cpu,
+    postgres,
+    run_child,
+    save,
+    wait_for_backends,
+)
 from qbwc_server.simulate import FakeQuickBooks, generate_company
 from qbwc_server.testing import FixedClock
 
@@ -38,15 +45,24 @@ def render(records: int) -> bytes:
 
 
 def _best(mode: str, path: Path, url: str | None = None, pg: str | None = None) -> dict[str, Any]:
+    """The best of ``REPEATS`` runs by CPU; on PostgreSQL the server's CPU is added as
+    ``server_cpu`` (and ranks the runs with the client's), since the database work is there."""
     runs = []
     for i in range(REPEATS):
         db = url
         if pg is not None:
-            db = new_pg_database(pg, f"bench_{mode}_{i}")
-        elif url is not None:
+            name = f"bench_{mode}_{path.stem}_{i}"
+            db = new_pg_database(pg, name)
+            server = pg_server_cpu(pg)
+            run = run_child("bench._import_child", mode, str(path), db)
+            wait_for_backends(pg, name)
+            run["server_cpu"] = pg_server_cpu(pg) - server
+            runs.append(run)
+            continue
+        if url is not None:
             db = f"sqlite:///{path.parent / f'{mode}-{i}.sqlite3'}"
         runs.append(run_child("bench._import_child", mode, str(path), *([db] if db else [])))
-    return min(runs, key=lambda r: r["cpu"])
+    return min(runs, key=lambda r: r["cpu"] + r.get("server_cpu", 0.0))
 
 
 def main() -> dict[str, Any]:
@@ -72,6 +88,10 @@ def main() -> dict[str, Any]:
                 if isinstance(row[key], dict):
                     assert row[key]["records"] == n, (key, row[key], n)
                     row[key]["rate"] = n / max(row[key]["cpu"], 1e-9)
+                    if "server_cpu" in row[key]:  # PostgreSQL: the client's and the server's
+                        both = row[key]["cpu"] + row[key]["server_cpu"]
+                        row[key]["rate_with_server"] = n / max(both, 1e-9)
+                        row[key]["wall_rate"] = n / max(row[key]["wall"], 1e-9)
                     row[key]["x_fromstring"] = row[key]["cpu"] / row["fromstring"]["cpu"]
             results[str(n)] = row
             print(f"import: {n} customers/jobs, {mb:.1f} MB CustomerQueryRs (CPU s of the process)")
@@ -81,6 +101,12 @@ def main() -> dict[str, Any]:
                         f"  {key:19s} {fig['cpu']:7.2f} s cpu {fig['wall']:7.2f} s wall"
                         f" {fig['rate']:9.0f} rec/s  x{fig['x_fromstring']:5.1f} of fromstring"
                         f"  peak +{fig['peak_kib'] / 1024:7.1f} MB"
+                        + (
+                            f"  | server {fig['server_cpu']:6.2f} s cpu:"
+                            f" {fig['rate_with_server']:7.0f} rec/s with it"
+                            if "server_cpu" in fig
+                            else ""
+                        )
                     )
     save("import", results)
     return results

@@ -291,6 +291,22 @@ class StoreBase:
             stmt = self._statements[key] = build()
         return stmt
 
+    def _connection(self, s: Session) -> Connection:
+        """The session's connection (its transaction) for Core statements: a unit asks the
+        session once, and a :meth:`core_savepoint` waiting for its first statement sends its
+        ``SAVEPOINT`` here. Core work in a ``core_savepoint`` block takes its connection from
+        here (or runs through :meth:`_run`), never from ``s.connection()``."""
+        unit = self._unit()
+        if unit is None or unit.session is not s:
+            return s.connection()
+        conn = unit.conn
+        if conn is None:
+            conn = unit.conn = s.connection()
+        if unit.core_savepoint == "pending":
+            conn.exec_driver_sql(f"SAVEPOINT {_CORE_SAVEPOINT}")
+            unit.core_savepoint = "open"
+        return conn
+
     def _run(
         self,
         s: Session,
@@ -301,19 +317,11 @@ class StoreBase:
         ORM's per-execution work; a unit asks the session for its connection once. A sequence
         of parameter sets is one executemany."""
         unit = self._unit()
-        if unit is not None and unit.session is s:
-            conn = unit.conn
-            if conn is None:
-                conn = unit.conn = s.connection()
-            if unit.writes_left is not None and stmt.is_dml:
-                if not unit.writes_left:
-                    raise RuntimeError("a core_savepoint(one_write=True) block wrote twice")
-                unit.writes_left -= 1
-            if unit.core_savepoint == "pending":
-                conn.exec_driver_sql(f"SAVEPOINT {_CORE_SAVEPOINT}")
-                unit.core_savepoint = "open"
-        else:
-            conn = s.connection()
+        conn = self._connection(s)
+        if unit is not None and unit.writes_left is not None and stmt.is_dml:
+            if not unit.writes_left:
+                raise RuntimeError("a core_savepoint(one_write=True) block wrote twice")
+            unit.writes_left -= 1
         if isinstance(params, Sequence):
             return conn.execute(stmt, [dict(p) for p in params])
         return conn.execute(stmt, dict(params) if params else {})

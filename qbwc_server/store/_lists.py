@@ -221,7 +221,7 @@ class ListsMixin(StoreBase):
         columns = LOOKUP_COLUMNS + (PERSON_COLUMNS if person else ())
         found: dict[str, LocalRow] = {}
         with self._read() as s:  # a read: it leaves the unit's cached views alone
-            conn = s.connection()
+            conn = self._connection(s)
             for chunk in _chunks(sorted(set(list_ids))):
                 for r in select_in(conn, table, columns, company_id, "qb_list_id", chunk):
                     found[r[1]] = LocalRow(
@@ -261,7 +261,7 @@ class ListsMixin(StoreBase):
         """
         table = _model(kind).__table__
         with self._tx(frozenset({table.name})) as s:  # the list's table only
-            conn = s.connection()
+            conn = self._connection(s)
             # Inserts and updates are one INSERT ... ON CONFLICT: an update's row is the one its
             # ListID names, and its company_id, created_at and assigned_to_all stay as they are.
             extra: dict[str, Any] = {"company_id": company_id, "created_at": now}

@@ -437,8 +437,9 @@ class ResponseImporter:
                 continue
             try:
                 # A savepoint: inside the call's one transaction a refused batch undoes only
-                # itself, and is then stored row by row.
-                with self.store.savepoint():
+                # itself, and is then stored row by row. The plan's writes are Core
+                # statements, so a plain SAVEPOINT does (not the ORM's nested transaction).
+                with self.store.core_savepoint():
                     self.store.apply_list_plan(
                         self.company_id, kind, plan, self.now, assign_to_all=self.assign_to_all
                     )
@@ -457,7 +458,7 @@ class ResponseImporter:
         singles += [ListPlan(links=(link,)) for link in plan.links]
         for single in singles:
             try:
-                with self.store.savepoint():
+                with self.store.core_savepoint():
                     self.store.apply_list_plan(
                         self.company_id, kind, single, self.now, assign_to_all=self.assign_to_all
                     )

@@ -125,6 +125,8 @@ class FakeListStore:
         """Nothing to undo: a fake call either applies in full or raises before it changes."""
         yield
 
+    core_savepoint = savepoint  # the importer's batches run in one (SqlStore.core_savepoint)
+
     def apply_list_plan(
         self, company_id: int, kind: str, plan: ListPlan, now: datetime, *, assign_to_all: bool
     ) -> None:
