@@ -24,7 +24,7 @@ from .engine import READ_ONLY, make_session_factory
 
 V = TypeVar("V")
 _CORE_SAVEPOINT = "qbtime_core"  # StoreBase.core_savepoint's name (one at a time per unit)
-_ONE_WRITE = "one write"  # a core_savepoint(one_write=True) on SQLite: no SAVEPOINT sent
+_NONE_SENT = "none sent"  # a core_savepoint(one_write= or repeatable=True) on SQLite
 
 
 @contextmanager
@@ -53,8 +53,8 @@ class _Unit:
     writing: bool = False  # the transaction may write (SQLite: BEGIN IMMEDIATE)
     locked: bool = False  # holds StoreBase._writer (SQLite)
     conn: Connection | None = None  # the transaction's connection, once asked for (_run)
-    # a core_savepoint's state: "pending" (its SAVEPOINT not sent yet), "open", _ONE_WRITE (on
-    # SQLite: none sent), or None
+    # a core_savepoint's state: "pending" (its SAVEPOINT not sent yet), "open", _NONE_SENT (on
+    # SQLite, see core_savepoint), or None
     core_savepoint: str | None = None
     writes_left: int | None = None  # in a core_savepoint(one_write=True): 1, then 0
     # views read in this unit, by (table, key): see StoreBase._cached
@@ -149,7 +149,9 @@ class StoreBase:
             raise
 
     @contextmanager
-    def core_savepoint(self, *, one_write: bool = False) -> Iterator[None]:
+    def core_savepoint(
+        self, *, one_write: bool = False, repeatable: bool = False
+    ) -> Iterator[None]:
         """:meth:`savepoint` for a block whose statements all go through :meth:`_run` (Core, no
         ORM object): the ``SAVEPOINT``, ``RELEASE`` and ``ROLLBACK TO`` are sent as they are,
         the ``SAVEPOINT`` only before the block's first statement (none for a block that runs
@@ -162,6 +164,13 @@ class StoreBase:
         whole transaction end it with a savepoint too). That saves two of the statements of
         every SOAP call's sync-log record. PostgreSQL aborts the transaction at any failed
         statement, so it keeps the savepoint.
+
+        ``repeatable``: the block's writes leave the same rows when written again (upserts by
+        key, updates by id), and a caller that catches its failure writes them again (the
+        importer's batch, then row by row). On SQLite it then sends no savepoint either: a
+        failed statement is undone alone, the ones before it are repeated by the retry. A
+        savepoint there costs about a tenth of a first import (SQLite copies every page the
+        block changes to its statement journal).
         """
         unit = self._unit()
         if unit is None or unit.core_savepoint is not None:
@@ -171,8 +180,8 @@ class StoreBase:
             self._begin_writing(unit)
         if one_write:
             unit.writes_left = 1
-        if one_write and self._sqlite:
-            unit.core_savepoint = _ONE_WRITE
+        if (one_write or repeatable) and self._sqlite:
+            unit.core_savepoint = _NONE_SENT
             try:
                 yield
             except BaseException:

@@ -438,8 +438,10 @@ class ResponseImporter:
             try:
                 # A savepoint: inside the call's one transaction a refused batch undoes only
                 # itself, and is then stored row by row. The plan's writes are Core
-                # statements, so a plain SAVEPOINT does (not the ORM's nested transaction).
-                with self.store.core_savepoint():
+                # statements (a plain SAVEPOINT does, not the ORM's nested transaction) and
+                # repeatable (upserts by ListID, updates by id): on SQLite, where a failed
+                # statement is undone alone, the row-by-row retry writes the rest again.
+                with self.store.core_savepoint(repeatable=True):
                     self.store.apply_list_plan(
                         self.company_id, kind, plan, self.now, assign_to_all=self.assign_to_all
                     )

@@ -125,7 +125,12 @@ class FakeListStore:
         """Nothing to undo: a fake call either applies in full or raises before it changes."""
         yield
 
-    core_savepoint = savepoint  # the importer's batches run in one (SqlStore.core_savepoint)
+    @contextlib.contextmanager
+    def core_savepoint(
+        self, *, one_write: bool = False, repeatable: bool = False
+    ) -> Iterator[None]:
+        """As savepoint: the importer's batches run in one (SqlStore.core_savepoint)."""
+        yield
 
     def apply_list_plan(
         self, company_id: int, kind: str, plan: ListPlan, now: datetime, *, assign_to_all: bool
