@@ -163,6 +163,9 @@ _COMPANY_BY_ID = _company_and_state_row().where(_COMPANY.c.id == bindparam("comp
 _COMPANY_BY_USERNAME = _company_and_state_row().where(
     _COMPANY.c.qbwc_username == bindparam("username")
 )
+_COMPANY_BY_FILE_ID = _company_row().where(
+    _COMPANY.c.file_id.in_([bindparam("bare"), bindparam("braced")])  # not expanding
+)
 _SESSION_TABLE = cast(Table, SyncSession.__table__)
 _SESSION_BY_TICKET = select(_SESSION_TABLE).where(
     _SESSION_TABLE.c.ticket_hash == bindparam("ticket_hash")
@@ -358,10 +361,9 @@ class SqlStore(
     def find_company_by_file_id(self, file_id: str) -> CompanyView | None:
         """The company whose .qwc FileID is ``file_id`` (braces and case ignored), if any."""
         key = file_id.strip().strip("{}").upper()
-        with self._read() as s:
-            row = s.scalars(
-                select(Company).where(Company.file_id.in_([key, "{" + key + "}"]))
-            ).first()
+        with self._read() as s:  # a Core row: each session's first sendRequestXML asks
+            params = {"bare": key, "braced": "{" + key + "}"}
+            row = self._run(s, _COMPANY_BY_FILE_ID, params).first()
             return _company_view(row) if row else None
 
     def update_company(self, company_id: int, **changes: Any) -> CompanyView:
