@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from operator import attrgetter, methodcaller
-from typing import Any
+from typing import Any, cast
 from uuid import uuid4
 
-from sqlalchemy import String, delete, exists, func, or_, select, update
+from sqlalchemy import String, Table, bindparam, delete, exists, func, or_, select, update
 
 from mappings import ListPlan, ListRow, LocalItem, LocalRow
 
@@ -113,6 +113,18 @@ def _columns(
     if extra:
         cols.update(extra)
     return cols
+
+
+_MEMBER = cast(Table, TeamMember.__table__)
+_UNLINKED_MEMBERS = (
+    select(*(_MEMBER.c[n] for n in (*LOOKUP_COLUMNS, *PERSON_COLUMNS)))
+    .where(
+        _MEMBER.c.company_id == bindparam("company_id"),
+        _MEMBER.c.qb_list_id.is_(None),
+        _MEMBER.c.archived.is_(False),
+    )
+    .order_by(_MEMBER.c.id)
+)
 
 
 def _local_row(kind: str, row: Any) -> LocalRow:
@@ -239,14 +251,8 @@ class ListsMixin(StoreBase):
 
     def unlinked_team_members(self, company_id: int) -> list[LocalRow]:
         """Local team members not linked to QuickBooks and not archived (link candidates)."""
-        with self._tx() as s:
-            rows = s.scalars(
-                select(TeamMember).where(
-                    TeamMember.company_id == company_id,
-                    TeamMember.qb_list_id.is_(None),
-                    TeamMember.archived.is_(False),
-                )
-            )
+        with self._read() as s:  # Core, a read: each batch of employees and vendors asks
+            rows = self._run(s, _UNLINKED_MEMBERS, {"company_id": company_id})
             return [_local_row("team_member", r) for r in rows]
 
     def apply_list_plan(

@@ -144,6 +144,16 @@ def _watermark_upsert(dialect_insert: Any) -> Any:
     )
 
 
+def _sync_state_upsert(dialect_insert: Any, keys: tuple[str, ...]) -> Any:
+    """INSERT ... ON CONFLICT (company_id) DO UPDATE of the columns ``keys`` and
+    ``updated_at``; a new row gets the model's defaults for the others."""
+    query = dialect_insert(_SYNC_STATE)
+    return query.on_conflict_do_update(
+        index_elements=[_SYNC_STATE.c.company_id],
+        set_={k: query.excluded[k] for k in (*keys, "updated_at")},
+    )
+
+
 class QueueMixin(StoreBase):
     """Work items of a company's sessions, claimed one at a time."""
 
@@ -318,6 +328,17 @@ class QueueMixin(StoreBase):
         if unknown:
             raise ValueError(f"cannot update company_sync_state fields {sorted(unknown)}")
         with self._tx(frozenset({"company_sync_state"})) as s:
+            upsert = _INSERTS.get(self.engine.dialect.name)
+            if upsert is not None:
+                # One Core statement instead of an ORM SELECT ... FOR UPDATE and a flush: the
+                # engine notes the UTC offset and sweeps in receiveResponseXML (issue #15)
+                keys = tuple(sorted(changes))
+                query = self._stmt(
+                    ("sync_state_upsert", keys), lambda: _sync_state_upsert(upsert, keys)
+                )
+                values = {"disabled": {}, "sweep_requested": False, **changes}
+                self._run(s, query, {**values, "company_id": company_id, "updated_at": now})
+                return
             row = s.scalars(
                 select(CompanySyncState)
                 .where(CompanySyncState.company_id == company_id)

@@ -632,3 +632,24 @@ def test_point6_write_units_queue_for_the_sqlite_writer(
     worker.join(5)
     stored = sqlite_store.list_sessions(company)[0]
     assert (stored.progress, stored.errors) == (10, 2)
+
+
+def test_update_sync_state_is_one_upsert(store: SqlStore, clock: FixedClock) -> None:
+    """The engine's notes about a company: created by the first update, changed by the next,
+    one statement each; columns not named keep their values (or the defaults)."""
+    company = admin.add_company(store, clock, "Acme").company.id
+    with statements(store) as seen:
+        store.update_sync_state(company, clock.now(), utc_offset_minutes=-480)
+    assert _no_begin(seen) == ["INSERT"], seen
+    state = store.get_sync_state(company)
+    assert (state.utc_offset_minutes, state.disabled, state.sweep_requested) == (-480, {}, False)
+    with statements(store) as seen:
+        store.update_sync_state(
+            company, clock.now(), sweep_requested=True, disabled={"x": {"at": "now"}}
+        )
+    assert _no_begin(seen) == ["INSERT"], seen
+    state = store.get_sync_state(company)
+    assert state.utc_offset_minutes == -480 and state.sweep_requested is True
+    assert state.disabled == {"x": {"at": "now"}}
+    with pytest.raises(ValueError, match="cannot update"):
+        store.update_sync_state(company, clock.now(), updated_at=clock.now())
