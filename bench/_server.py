@@ -22,6 +22,7 @@ from spyne.server.wsgi import WsgiApplication
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from qbwc_server.app import create_app
+from qbwc_server.cli import default_connection_limit
 from qbwc_server.settings import Settings
 from qbwc_server.soap import TNS, ArrayOfString, Int, Str
 
@@ -86,7 +87,7 @@ def main() -> None:
         port=args.port,
         threads=args.threads,
         max_request_body_size=settings.max_body_bytes + 1024 * 1024,
-        connection_limit=1000,
+        connection_limit=default_connection_limit(args.threads),  # as ``qbtime serve``
         backlog=2048,
         _quiet=True,
     )

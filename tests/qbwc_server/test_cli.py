@@ -125,3 +125,32 @@ def test_serve_answers_a_web_connector(tmp_path: Path) -> None:
         server.terminate()
         server.wait(timeout=10)
         server.stderr.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "limit"),
+    [
+        ((), 32),
+        (("--threads", "2"), 16),
+        (("--threads", "16"), 64),
+        (("--connection-limit", "5"), 5),
+    ],
+)
+def test_serve_limits_the_connections_it_serves_at_once(
+    run, monkeypatch, args: tuple[str, ...], limit: int
+) -> None:
+    """waitress serves a few connections per thread (the others wait to be accepted): its main
+    loop's cost per event grows with the connections it holds (issue #15)."""
+    import waitress
+
+    from qbwc_server import scheduler
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: seen.update(kw))
+    # no background jobs: this serve returns at once (test_api_and_scheduler runs them)
+    monkeypatch.setattr(scheduler, "start_in_background", lambda *a: lambda: None)
+    assert run("init").exit_code == 0
+    result = run("serve", "--port", "0", *args)
+    assert result.exit_code == 0, result.output
+    assert seen["connection_limit"] == limit
+    assert run("serve", "--connection-limit", "0").exit_code != 0
