@@ -41,22 +41,18 @@ def _import(store: SqlStore, clock: FixedClock, company_id: int, customers: int)
     return importer.run(answer.encode("utf-8"), max_bytes=1 << 30)[0].received
 
 
-def _reltuples(store: SqlStore) -> float:
+def _customer_stat(store: SqlStore, query: str) -> float:
     with store.engine.connect() as conn:
-        return float(
-            conn.execute(
-                text("SELECT reltuples FROM pg_class WHERE relname = 'customer'")
-            ).scalar_one()
-        )
+        return float(conn.execute(text(query)).scalar_one())
+
+
+def _reltuples(store: SqlStore) -> float:
+    return _customer_stat(store, "SELECT reltuples FROM pg_class WHERE relname = 'customer'")
 
 
 def _analyze_count(store: SqlStore) -> int:
-    with store.engine.connect() as conn:
-        return int(
-            conn.execute(
-                text("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'customer'")
-            ).scalar_one()
-        )
+    query = "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'customer'"
+    return int(_customer_stat(store, query))
 
 
 def test_a_first_import_gives_the_table_statistics(pg_store: SqlStore, clock: FixedClock) -> None:

@@ -463,22 +463,7 @@ def test_point6_a_core_savepoint_undoes_only_its_block(store: SqlStore, clock: F
     session = open_session(store, company, clock)
 
     def record(seq_of: int | None) -> int:
-        return store.record_exchange(
-            NewExchange(
-                company_id=company,
-                session_id=seq_of,
-                operation="serverVersion",
-                params=[],
-                qbxml_in=None,
-                answer="1",
-                qbxml_out=None,
-                error=None,
-                duration_ms=1,
-                raw_bytes=0,
-                at=clock.now(),
-                context=None,
-            )
-        )
+        return store.record_exchange(_exchange(company, seq_of, clock))
 
     def refused_block() -> None:
         with store.core_savepoint():
