@@ -178,19 +178,11 @@ class StoreBase:
             return
         with map_store_errors():
             self._begin_writing(unit)
-        if one_write:
-            unit.writes_left = 1
-        if (one_write or repeatable) and self._sqlite:
-            unit.core_savepoint = _NONE_SENT
-            try:
-                yield
-            except BaseException:
-                unit.cache.clear()  # it may hold what the block read
-                raise
-            finally:
-                unit.core_savepoint = unit.writes_left = None
-            return
-        unit.core_savepoint = "pending"
+        unit.writes_left = 1 if one_write else None
+        # _NONE_SENT is never "open": the ROLLBACK TO and RELEASE below are skipped for it
+        unit.core_savepoint = (
+            _NONE_SENT if (one_write or repeatable) and self._sqlite else "pending"
+        )
         try:
             yield
         except BaseException:

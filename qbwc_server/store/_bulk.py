@@ -160,13 +160,11 @@ def select_in(
     """
     if not values:
         return []
-    dialect = conn.dialect
-    if dialect.name == "postgresql":
-        prepared = _prepared_select(dialect, table, tuple(columns), key, 0, null)
-        bound = {"_company": company_id, "_keys": list(values)}
-    else:
-        prepared = _prepared_select(dialect, table, tuple(columns), key, len(values), null)
-        bound = {"_company": company_id, **{f"_k{i}": v for i, v in enumerate(values)}}
+    array = conn.dialect.name == "postgresql"  # one array parameter, not one per value
+    count = 0 if array else len(values)
+    prepared = _prepared_select(conn.dialect, table, tuple(columns), key, count, null)
+    keys = {"_keys": list(values)} if array else {f"_k{i}": v for i, v in enumerate(values)}
+    bound = {"_company": company_id, **keys}
     params: Any = tuple(bound[n] for n in prepared.source)
     if prepared.named is not None:
         params = dict(zip(prepared.named, params, strict=True))
