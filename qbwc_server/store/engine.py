@@ -16,6 +16,11 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Each SQLite connection's page cache, in KiB (SQLite's default is 2 MiB). It fills only as far
+# as the pages read need. A first import of 100k customers touches about 30 MB of table and
+# index pages; with the default cache each insert read its index pages back from the OS, and
+# the inserts took twice as long at 100k records as at 20k per record (issue #15).
+SQLITE_CACHE_KIB = 32 * 1024
 # Execution option of a transaction that only reads (``StoreBase._read``): on SQLite it begins
 # deferred, reading a WAL snapshot without the write lock.
 READ_ONLY = "qbtime_read_only"
@@ -57,6 +62,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
