@@ -161,8 +161,15 @@ def select_in(
     if not values:
         return []
     array = conn.dialect.name == "postgresql"  # one array parameter, not one per value
-    count = 0 if array else len(values)
-    prepared = _prepared_select(conn.dialect, table, tuple(columns), key, count, null)
+    if not array:
+        # SQLite: the IN list's size rounded up to a power of two, padded with the last value
+        # (which matches nothing more): a handful of statement shapes to compile, not one per
+        # size (compiling each new size was about 2 % of a first import)
+        count = 1 << (len(values) - 1).bit_length()
+        values = [*values, *[values[-1]] * (count - len(values))]
+    prepared = _prepared_select(
+        conn.dialect, table, tuple(columns), key, 0 if array else len(values), null
+    )
     keys = {"_keys": list(values)} if array else {f"_k{i}": v for i, v in enumerate(values)}
     bound = {"_company": company_id, **keys}
     params: Any = tuple(bound[n] for n in prepared.source)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
+from lxml import etree
 
 import qbxml
 from mappings import LocalRow
@@ -355,11 +358,25 @@ def test_point8_records_of_another_type_are_counted_not_imported(
         ("<Name>A\x0bB</Name>", "<Name>AB</Name>", 1),
         ("<Name>A&#11;&#x1F;B&#233;</Name>", "<Name>AB&#233;</Name>", 2),
         ("<Name>tab\tnew\nline\U0001f600</Name>", "<Name>tab\tnew\nline\U0001f600</Name>", 0),
+        ("<Name>\x00\x1f\r\u00e9\ufffe\uffff\ud800\udfffX</Name>", "<Name>\r\u00e9X</Name>", 6),
+        ("<Name>&#xD800;&#65534;&#x10000;&#9;&#x1;</Name>", "<Name>&#x10000;&#9;</Name>", 3),
+        ("<Name>caf\u00e9 \u4e2d\x07</Name>", "<Name>caf\u00e9 \u4e2d</Name>", 1),
     ],
 )
 def test_point3_forbidden_characters_are_removed(raw: str, clean: str, removed: int) -> None:
-    """Characters XML 1.0 forbids, raw or as references, are removed; others are kept."""
-    assert importer.clean_response(raw) == (clean, removed)
+    """Characters XML 1.0 forbids, raw or as references, are removed; others are kept; the
+    answer comes back as UTF-8."""
+    assert importer.clean_response(raw) == (clean.encode("utf-8"), removed)
+
+
+@hypothesis.given(st.text(st.characters(exclude_characters="&")))
+def test_point3_cleaned_text_is_legal_xml_text(raw: str) -> None:
+    """Whatever raw characters the answer holds, what is left is text lxml accepts, and nothing
+    legal went."""
+    data, removed = importer.clean_response(raw)
+    legal = "".join(c for c in raw if importer._legal(ord(c)))
+    assert data.decode("utf-8") == legal and removed == len(raw) - len(legal)
+    etree.fromstring(b"<a>" + data.replace(b"&", b"&amp;").replace(b"<", b"&lt;") + b"</a>")
 
 
 def test_point3_unknown_enumeration_value_is_kept_with_a_notice(
