@@ -86,6 +86,8 @@ def _authenticate(fleet: Fleet, user: str, password: str) -> dict[str, Any]:
         out[key] = _stats(took, fleet.cpu() - cpu)
     answer = ours.call("authenticate", [("strUserName", user), ("strPassword", password)])
     assert isinstance(answer, list) and answer[1] == "none", answer
+    ours.close()
+    bare.close()
     return out
 
 
@@ -126,6 +128,7 @@ def _pair_phase(tmp: Path, spyne_gc: bool) -> dict[str, Any]:
             bare.call("receiveResponseXML", list(receive.params))
             replay.append(time.perf_counter() - started)
         out["bare_pair"] = _stats(replay, fleet.cpu() - cpu)
+        bare.close()
         return out
     finally:
         fleet.close()

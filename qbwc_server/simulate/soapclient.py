@@ -8,6 +8,8 @@ with the standard library's XML parser after refusing any DTD, so no entity is e
 from __future__ import annotations
 
 import http.client
+import select
+import socket
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -100,10 +102,31 @@ def read_answer(operation: str, body: bytes) -> str | int | list[str]:
     return text
 
 
-class SoapClient:
-    """Posts envelopes to one endpoint, a new connection per call (as a dropped one would be)."""
+def _dropped(sock: socket.socket) -> bool:
+    """Whether an idle connection was closed by the server: readable means at end of file (or
+    data nobody asked for, which makes it unusable too)."""
+    try:
+        if hasattr(select, "poll"):  # (select.select stops at descriptor 1024)
+            poller = select.poll()
+            poller.register(sock, select.POLLIN)
+            return bool(poller.poll(0))
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
 
-    def __init__(self, url: str, *, timeout: float = 60.0) -> None:
+
+class SoapClient:
+    """Posts envelopes to one endpoint over one persistent connection, as the Web Connector does.
+
+    QBWC (.NET's SOAP client) keeps its HTTP/1.1 connection open between calls: in the recorded
+    2008 session only the first request says ``Connection: Keep-Alive``, the others reuse its
+    connection. A connection the server closed while idle is noticed before the next request
+    (it reads as at end of file) and replaced, so no request is sent twice. With
+    ``keep_alive=False`` every call opens and closes its own connection.
+    """
+
+    def __init__(self, url: str, *, timeout: float = 60.0, keep_alive: bool = True) -> None:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("the endpoint must be an http(s) URL")
@@ -114,29 +137,53 @@ class SoapClient:
         if parts.query:
             self._path += "?" + parts.query
         self.timeout = timeout
+        self.keep_alive = keep_alive
+        self._conn: http.client.HTTPConnection | None = None
+
+    def _connection(self) -> http.client.HTTPConnection:
+        conn = self._conn
+        if conn is not None and conn.sock is not None and _dropped(conn.sock):
+            conn.close()  # the server closed it while idle: a new one, nothing was sent
+        if conn is None:
+            cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
+            conn = self._conn = cls(self._host, self._port, timeout=self.timeout)
+        return conn
+
+    def __enter__(self) -> SoapClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the persistent connection (the next call opens a new one)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def post(self, operation: str, body: bytes) -> HttpAnswer:
         """POST one envelope with QBWC's headers.
 
         :raises OSError: the connection failed or was dropped.
         """
-        cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
-        conn = cls(self._host, self._port, timeout=self.timeout)
+        conn = self._connection()
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Content-Type": "text/xml; charset=utf-8",
+            "SOAPAction": f'"{TNS}{operation}"',
+        }
+        if conn.sock is None:  # a new connection, as QBWC's first request says
+            headers["Connection"] = "Keep-Alive" if self.keep_alive else "close"
         try:
-            conn.request(
-                "POST",
-                self._path,
-                body=body,
-                headers={
-                    "User-Agent": USER_AGENT,
-                    "Content-Type": "text/xml; charset=utf-8",
-                    "SOAPAction": f'"{TNS}{operation}"',
-                },
-            )
+            conn.request("POST", self._path, body=body, headers=headers)
             response = conn.getresponse()
-            return HttpAnswer(response.status, response.read())
-        finally:
-            conn.close()
+            answer = HttpAnswer(response.status, response.read())
+        except BaseException:
+            self.close()
+            raise
+        if not self.keep_alive or response.will_close:
+            self.close()
+        return answer
 
     def call(
         self, operation: str, params: Sequence[tuple[str, str | int]]

@@ -209,6 +209,7 @@ class FakeWebConnector:
         except _Abort:
             outcome = "error"
         finally:
+            self.client.close()  # the session's connection (QBWC's pool keeps it a while)
             self.quickbooks.end_session()
         info = run.info
         return SessionTranscript(
