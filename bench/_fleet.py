@@ -21,7 +21,13 @@ class Fleet:
     """One server, its store (opened here too, to add companies), and their Web Connectors."""
 
     def __init__(
-        self, tmp: Path, *, threads: int = 8, spyne_gc: bool = False, url: str = ""
+        self,
+        tmp: Path,
+        *,
+        threads: int = 8,
+        spyne_gc: bool = False,
+        url: str = "",
+        connection_limit: int | None = None,
     ) -> None:
         self.url = url or f"sqlite:///{tmp / 'bench.sqlite3'}"
         self.clock = SystemClock()
@@ -33,6 +39,8 @@ class Fleet:
         self.owner_id = installation.owner_id
         port = free_port()
         args = [self.url, str(tmp / "home"), str(port), "--threads", str(threads)]
+        if connection_limit:
+            args += ["--connection-limit", str(connection_limit)]
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bench._server", *args, *(["--spyne-gc"] if spyne_gc else [])],
             cwd=ROOT,

@@ -68,6 +68,7 @@ def main() -> None:
     parser.add_argument("port", type=int)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--spyne-gc", action="store_true")
+    parser.add_argument("--connection-limit", type=int)  # default: as ``qbtime serve``
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     # Many simulated Web Connectors share one loopback address: no login throttling here.
@@ -87,7 +88,7 @@ def main() -> None:
         port=args.port,
         threads=args.threads,
         max_request_body_size=settings.max_body_bytes + 1024 * 1024,
-        connection_limit=default_connection_limit(args.threads),  # as ``qbtime serve``
+        connection_limit=args.connection_limit or default_connection_limit(args.threads),
         backlog=2048,
         _quiet=True,
     )

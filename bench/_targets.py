@@ -73,6 +73,11 @@ def _rows(data: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
                              f"{inc['errors']} errors, p99 {inc['p99_ms'] / 1000:.2f} s",
                              inc["errors"] == 0 and inc["p99_ms"] <= 1000))  # fmt: skip
                 x = first_wave.get("x_import_cost")
+                kept = conc[n].get("incremental_keep_alive")
+                if kept:
+                    rows.append(("200 incremental, a connection per session (QBWC direct)",
+                                 f"{kept['errors']} errors, p50 {kept['p50_ms'] / 1000:.2f} s,"
+                                 f" p99 {kept['p99_ms'] / 1000:.2f} s", None))  # fmt: skip
                 rows.append(("200 concurrent first syncs: no error, CPU/session <= 2x import cost",
                              f"{first_wave['errors']} errors, {first_wave['server_cpu_s_per_session']:.3f} s/session"
                              + (f" = x{x:.1f}" if x else ""),

@@ -133,6 +133,9 @@ class FakeWebConnector:
     :param owner_id: the .qwc's OwnerID; with ``file_id`` QBWC stamps the FileID DataExt into
         the company file the first time it connects, and asks for it in the HCP CompanyQuery.
     :param sleep: how pauses are taken (NoOp, stalls); tests pass a fake that moves a clock.
+    :param keep_alive: one connection for the whole session, as QBWC keeps it when it talks to
+        the server directly; ``False``: a connection per call, as the server sees QBWC through
+        a proxy that opens one per request (nginx's default).
     """
 
     def __init__(
@@ -149,6 +152,7 @@ class FakeWebConnector:
         sleep: Callable[[float], None] = time.sleep,
         timeout: float = 60.0,
         max_message_sets: int = 100_000,
+        keep_alive: bool = True,
     ) -> None:
         self.url = url
         self.username = username
@@ -160,7 +164,7 @@ class FakeWebConnector:
         self.faults = tuple(faults)
         self.sleep = sleep
         self.max_message_sets = max_message_sets
-        self.client = SoapClient(url, timeout=timeout)
+        self.client = SoapClient(url, timeout=timeout, keep_alive=keep_alive)
 
     # one SOAP call ---------------------------------------------------------------------------
     def _call(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from qbwc_server.cli import default_connection_limit, serve
 from qbwc_server.settings import Settings
 from tests.conftest import ROOT
 
@@ -54,6 +55,20 @@ def test_point_deploy_caddy_example() -> None:
         assert timeout and _seconds(timeout[1]) >= 300
         assert "reverse_proxy 127.0.0.1:8080" in block
     assert "handle_path /qb/*" in prefix
+
+
+def test_point_deploy_proxies_keep_within_the_connection_limit() -> None:
+    """The proxy, not each Web Connector, owns the connections to ``qbtime serve``: Caddy's pool
+    stays within the default connection limit (past it, requests on connections left in the
+    backlog wait for an accepted one to close), and nginx keeps its default of one upstream
+    connection per request (no upstream keepalive, no ``Connection ""``)."""
+    threads = next(p.default for p in serve.params if p.name == "threads")
+    limit = default_connection_limit(threads)
+    for block in _blocks("caddy"):
+        conns = re.search(r"max_conns_per_host\s+(\d+)", block)
+        assert conns and 1 <= int(conns[1]) <= limit, block
+    for block in _blocks("nginx"):
+        assert "keepalive" not in block and 'Connection ""' not in block
 
 
 def test_point_deploy_names_localhost_and_the_checks() -> None:
