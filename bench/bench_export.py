@@ -18,7 +18,17 @@ from pathlib import Path
 
 import spyne.const
 
-from mappings import ExportEntry, ExportRules, MemberFacts, RefFacts, parse_entry_input, preflight
+from mappings import (
+    ExportEntry,
+    ExportRules,
+    ImportOptions,
+    MemberFacts,
+    RefFacts,
+    change_options,
+    options_to_dict,
+    parse_entry_input,
+    preflight,
+)
 from qbwc_server import admin
 from qbwc_server.app import create_app
 from qbwc_server.settings import Settings
@@ -130,6 +140,9 @@ def main() -> None:
         store = SqlStore(engine)
         admin.init_installation(store, clock)
         created = admin.add_company(store, clock, "Evergreen Builders")
+        # export starts off for a new company; its admin turns it on when the company is ready
+        chosen = change_options(ImportOptions(), {"export_time": "yes"}, first_sync_done=False)
+        store.update_company(created.company.id, import_options=options_to_dict(chosen))
         owner = store.get_installation()
         assert owner is not None
         qb = FakeQuickBooks(load_sample_company(clock=clock))
