@@ -20,6 +20,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session
 
 from ..errors import DatabaseUnavailableError, NotFoundError, StoreError
+from ._fast import Statements, execute
 from .engine import READ_ONLY, make_session_factory
 
 V = TypeVar("V")
@@ -76,6 +77,8 @@ class StoreBase:
         self._writer = threading.Lock()
         # Statements of the per-call path, built once (see _stmt)
         self._statements: dict[object, Any] = {}
+        # The Core statements of _run, compiled for the DBAPI cursor (see _fast)
+        self._prepared = Statements(engine.dialect)
         # (PostgreSQL list table, company) analyzed by this process (_bulk.analyze_once)
         self._analyzed: set[tuple[str, int]] = set()
 
@@ -316,16 +319,24 @@ class StoreBase:
     ) -> CursorResult[Any]:
         """Execute a Core statement on the session's connection (its transaction), without the
         ORM's per-execution work; a unit asks the session for its connection once. A sequence
-        of parameter sets is one executemany."""
+        of parameter sets is one executemany. A statement that ``_fast`` can prepare runs on the
+        DBAPI cursor (its docstring says why and what it keeps); its result is a ``FastResult``,
+        which has the methods of SQLAlchemy's ``Result`` that the store uses."""
         unit = self._unit()
         conn = self._connection(s)
         if unit is not None and unit.writes_left is not None and stmt.is_dml:
             if not unit.writes_left:
                 raise RuntimeError("a core_savepoint(one_write=True) block wrote twice")
             unit.writes_left -= 1
-        if isinstance(params, Sequence):
-            return conn.execute(stmt, [dict(p) for p in params])
-        return conn.execute(stmt, dict(params) if params else {})
+        many = isinstance(params, Sequence)
+        if (stmt.is_select or stmt.is_dml) and not self.engine.echo:
+            keys = tuple(sorted(params[0] if many and params else params or {}))  # type: ignore[index]
+            prepared = self._prepared.get(stmt, keys)
+            if prepared is not None and not (many and not params):
+                return execute(conn, prepared, params or {})  # type: ignore[return-value]
+        if many:
+            return conn.execute(stmt, [dict(p) for p in params])  # type: ignore[union-attr]
+        return conn.execute(stmt, dict(params) if params else {})  # type: ignore[arg-type]
 
     def dispose(self) -> None:
         """Close every pooled connection."""

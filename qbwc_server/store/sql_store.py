@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Select, Table, bindparam, case, delete, func, select, update
+from sqlalchemy import Select, Table, bindparam, case, delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -80,7 +80,7 @@ SESSION_FIELDS = frozenset(
 def _company_view(row: Any) -> CompanyView:
     """A company's view, from an ORM object or a Core row of ``_company_row()`` (with
     ``firm_name``)."""
-    core = isinstance(row, Row | _Prefixed)
+    core = not isinstance(row, Company)  # a Core row (SQLAlchemy's or _fast's) or _Prefixed
     firm = None if core else row.firm
     firm_name = row.firm_name if core else (firm.name if firm else None)
     return CompanyView(
