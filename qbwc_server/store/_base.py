@@ -328,15 +328,18 @@ class StoreBase:
             if not unit.writes_left:
                 raise RuntimeError("a core_savepoint(one_write=True) block wrote twice")
             unit.writes_left -= 1
-        many = isinstance(params, Sequence)
-        if (stmt.is_select or stmt.is_dml) and not self.engine.echo:
-            keys = tuple(sorted(params[0] if many and params else params or {}))  # type: ignore[index]
+        sets: list[dict[str, Any]] | None = None  # an executemany's parameter sets
+        one: dict[str, Any] = {}
+        if isinstance(params, Mapping):
+            one = dict(params)
+        elif params is not None:
+            sets = [dict(p) for p in params]
+        if (stmt.is_select or stmt.is_dml) and not self.engine.echo and sets != []:
+            keys = tuple(sorted(sets[0] if sets else one))
             prepared = self._prepared.get(stmt, keys)
-            if prepared is not None and not (many and not params):
-                return execute(conn, prepared, params or {})  # type: ignore[return-value]
-        if many:
-            return conn.execute(stmt, [dict(p) for p in params])  # type: ignore[union-attr]
-        return conn.execute(stmt, dict(params) if params else {})  # type: ignore[arg-type]
+            if prepared is not None:
+                return execute(conn, prepared, one if sets is None else sets)  # type: ignore[return-value]
+        return conn.execute(stmt, one if sets is None else sets)
 
     def dispose(self) -> None:
         """Close every pooled connection."""

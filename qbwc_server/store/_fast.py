@@ -17,7 +17,8 @@ It sends exactly what SQLAlchemy would send, and keeps what the store relies on:
   paths alike;
 - a statement this path cannot run exactly as SQLAlchemy would (Python-side column defaults to
   fill in, expanding ``IN`` parameters, result keys that are not plain names, echo on) is not
-  prepared: :meth:`StoreBase._run` sends it through ``Connection.execute``.
+  prepared: :meth:`StoreBase._run` sends it through ``Connection.execute``. So do statements
+  with an unnamed column (``func.max(...)`` unlabelled): the per-call statements label theirs.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ from collections import namedtuple
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import Column
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import ArgumentError, DBAPIError, MultipleResultsFound, NoResultFound
+from sqlalchemy.sql.elements import Label
 
 Processor = Callable[[Any], Any]
 _REQUIRED = object()  # a bind parameter without a value of its own: the call must give it
@@ -96,6 +99,8 @@ def prepare(dialect: Any, stmt: Any, keys: tuple[str, ...]) -> Prepared | None:
     row: type | None = None
     selected = stmt.selected_columns if stmt.is_select else stmt.exported_columns  # RETURNING
     if len(selected):
+        if not all(isinstance(c, Column | Label) for c in selected):
+            return None  # an unnamed expression: SQLAlchemy's key for it is made up at compile
         row = _row_class(list(selected.keys()))
         if row is None:
             return None
@@ -181,8 +186,12 @@ def execute(
     dialect = conn.dialect
     many = not isinstance(params, Mapping)
     values: Any = (
-        [prepared.values(p) for p in params] if many else prepared.values(params)  # type: ignore[union-attr]
+        [prepared.values(p) for p in params]  # type: ignore[union-attr, arg-type]
+        if many
+        else prepared.values(params)  # type: ignore[arg-type]
     )
+    if not conn.in_transaction():
+        conn.begin()  # as Connection.execute autobegins (and the engine's BEGIN listener runs)
     dispatch = conn.dispatch
     dbapi_connection = conn.connection
     cursor = dbapi_connection.cursor()

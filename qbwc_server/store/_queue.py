@@ -102,10 +102,12 @@ _CLAIM = (  # one SELECT: a sent item, else the next pending one
     .with_for_update(skip_locked=True)
 )
 _UNFINISHED = select(
-    exists().where(
+    exists()
+    .where(
         _ITEM.c.company_id == bindparam("company_id"),
         _ITEM.c.state.in_([_sql_text(state) for state in UNFINISHED]),
     )
+    .label("unfinished")
 )
 _ITEM_INSERT = insert(_ITEM)  # the values: the parameters (an executemany)
 _ITEM_UPDATE = update(_ITEM).where(_ITEM.c.id == bindparam("_row_id"))  # SET: the parameters

@@ -153,7 +153,8 @@ def _login_failures() -> Select[Any]:
     same_user = case((_FAILURE.c.username == bindparam("username"), 1), else_=0)
     unknown_user = case((_FAILURE.c.username.not_in(known.scalar_subquery()), 1), else_=0)
     return select(
-        func.coalesce(func.sum(same_user), 0), func.coalesce(func.sum(unknown_user), 0)
+        func.coalesce(func.sum(same_user), 0).label("by_user"),
+        func.coalesce(func.sum(unknown_user), 0).label("by_address"),
     ).where(_FAILURE.c.at >= bindparam("since"), _FAILURE.c.address == bindparam("address"))
 
 
