@@ -5,8 +5,8 @@ bind processor (``UtcDateTime`` then the dialect's DATETIME) inside SQLAlchemy. 
 statement shape is built and compiled once (:func:`_prepared`, per dialect, table and keys),
 each column's processor is looked up once, values repeated down the batch (the batch's ``now``,
 ``company_id``) are converted once, booleans skip a processor that would return them as they
-are, and the DBAPI gets plain tuples or dicts (``exec_driver_sql``): the same values SQLAlchemy
-would have sent.
+are, and the DBAPI gets plain tuples or dicts on its cursor (``_fast.driver_sql``): the same
+values SQLAlchemy would have sent.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from typing import Any
 
 from sqlalchemy import Boolean, bindparam, func, insert, literal_column, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
+
+from ._fast import driver_sql
 
 # Values of these types are immutable, so one converted value serves every row it repeats in.
 _SHARED = (datetime, bool, int, str)
@@ -69,7 +71,7 @@ def _prepare(dialect: Any, stmt: Any, keys: dict[str, str] | None = None) -> _Pr
 
 
 # The compiled text depends only on the dialect, the table and the keys, so it is kept for the
-# next batch (SQLAlchemy's own statement cache does not cover exec_driver_sql).
+# next batch (SQLAlchemy's own statement cache does not cover SQL text).
 @functools.lru_cache(maxsize=256)
 def _prepared(
     dialect: Any,
@@ -175,7 +177,9 @@ def select_in(
     params: Any = tuple(bound[n] for n in prepared.source)
     if prepared.named is not None:
         params = dict(zip(prepared.named, params, strict=True))
-    return list(conn.exec_driver_sql(prepared.sql, params))
+    found: list[Any] = []
+    driver_sql(conn, prepared.sql, params, fetch=lambda cursor: found.extend(cursor.fetchall()))
+    return found
 
 
 def _run(conn: Any, prepared: _Prepared, rows: Sequence[dict[str, Any]]) -> None:
@@ -209,7 +213,7 @@ def _run(conn: Any, prepared: _Prepared, rows: Sequence[dict[str, Any]]) -> None
     if prepared.named is not None:
         named = prepared.named
         params = [dict(zip(named, values, strict=True)) for values in params]
-    conn.exec_driver_sql(prepared.sql, params)
+    driver_sql(conn, prepared.sql, params, many=True)
 
 
 def with_defaults(table: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -183,13 +183,49 @@ def execute(
 ) -> FastResult:
     """Run a prepared statement on the connection's DBAPI cursor, in its transaction; a
     sequence of parameter sets is one ``executemany`` (of a statement returning no rows)."""
-    dialect = conn.dialect
     many = not isinstance(params, Mapping)
     values: Any = (
         [prepared.values(p) for p in params]  # type: ignore[union-attr, arg-type]
         if many
         else prepared.values(params)  # type: ignore[arg-type]
     )
+    rows: list[Any] = []
+
+    def fetch(cursor: Any) -> None:
+        if prepared.row is None:
+            return
+        fetched = cursor.fetchall()
+        results = prepared.results
+        if results is None:
+            results = prepared.results = _result_processors(
+                conn.dialect, prepared.columns, cursor.description
+            )
+        make = prepared.row._make  # type: ignore[attr-defined]
+        if any(p is not None for p in results):
+            rows.extend(
+                make([v if p is None else p(v) for p, v in zip(results, r, strict=True)])
+                for r in fetched
+            )
+        else:
+            rows.extend(make(r) for r in fetched)
+
+    rowcount = driver_sql(conn, prepared.sql, values, many=many, fetch=fetch)
+    return FastResult(rows, rowcount)
+
+
+def driver_sql(
+    conn: Connection,
+    sql: str,
+    values: Any,
+    *,
+    many: bool = False,
+    fetch: Callable[[Any], Any] | None = None,
+) -> int:
+    """Run SQL text with DBAPI parameters on the connection's cursor, in its transaction (what
+    ``Connection.exec_driver_sql`` does, without its execution context and result object):
+    the engine's cursor listeners run, a driver error becomes SQLAlchemy's exception (a lost
+    connection invalidated). ``fetch`` reads the cursor's rows; returns the row count."""
+    dialect = conn.dialect
     if not conn.in_transaction():
         conn.begin()  # as Connection.execute autobegins (and the engine's BEGIN listener runs)
     dispatch = conn.dispatch
@@ -197,36 +233,22 @@ def execute(
     cursor = dbapi_connection.cursor()
     try:
         if dispatch.before_cursor_execute:
-            dispatch.before_cursor_execute(conn, cursor, prepared.sql, values, None, many)
+            dispatch.before_cursor_execute(conn, cursor, sql, values, None, many)
         if many:
-            cursor.executemany(prepared.sql, values)
+            cursor.executemany(sql, values)
         else:
-            cursor.execute(prepared.sql, values)
+            cursor.execute(sql, values)
         if dispatch.after_cursor_execute:
-            dispatch.after_cursor_execute(conn, cursor, prepared.sql, values, None, many)
-        rows: list[Any] = []
-        if prepared.row is not None:
-            fetched = cursor.fetchall()
-            results = prepared.results
-            if results is None:
-                results = prepared.results = _result_processors(
-                    dialect, prepared.columns, cursor.description
-                )
-            make = prepared.row._make  # type: ignore[attr-defined]
-            if any(p is not None for p in results):
-                rows = [
-                    make([v if p is None else p(v) for p, v in zip(results, r, strict=True)])
-                    for r in fetched
-                ]
-            else:
-                rows = [make(r) for r in fetched]
-        return FastResult(rows, cursor.rowcount)
+            dispatch.after_cursor_execute(conn, cursor, sql, values, None, many)
+        if fetch is not None:
+            fetch(cursor)
+        return int(cursor.rowcount)
     except dialect.loaded_dbapi.Error as exc:
         lost = dialect.is_disconnect(exc, dbapi_connection, cursor)
         if lost:
             conn.invalidate(exc)
         raise DBAPIError.instance(
-            prepared.sql,
+            sql,
             values,
             exc,
             dialect.loaded_dbapi.Error,
