@@ -117,7 +117,10 @@ def _why(data: dict[str, Any], target: str) -> str:
     if target.startswith("send/receive pair") and soap:
         st = soap.get("statements_per_call", {})
         n = st.get("sendRequestXML", 0) + st.get("receiveResponseXML", 0)
-        return f"{n:.0f} SQL statements a pair, each through SQLAlchemy's execute path"
+        return (
+            f"{n:.0f} SQL statements and two commits a pair, the sync-log records and the"
+            " importer: work that bare spyne does not do (profile: docs/performance.md)"
+        )
     c200 = conc.get("200") or {}
     cores = (data.get("machine", {}).get("concurrent") or {}).get("cores", 2)
     if target.startswith("200 concurrent incremental") and c200:

@@ -23,7 +23,7 @@ def test_a_reason_is_built_from_the_figures() -> None:
     data = copy.deepcopy(RESULTS)
     data["soap"]["statements_per_call"].update(sendRequestXML=3.0, receiveResponseXML=4.0)
     assert _why(data, "send/receive pair <= 2x bare spyne (p50, p99)").startswith(
-        "7 SQL statements a pair"
+        "7 SQL statements and two commits a pair"
     )
     wave = data["concurrent"]["200"]["incremental"]
     wave.update(server_cpu_s_per_session=0.5, sessions=200)
