@@ -157,9 +157,12 @@ def print_table() -> None:
         why = _why(data, target) if met is False else ""
         if why:
             print(f"  {'':<{width}}  {'':7s}  why: {why}")
+    if any(met is False for _, _, met in rows):
+        print(f"  the profiles behind each 'why': {PROFILES}")
 
 
 DOC = RESULTS.parents[1] / "docs" / "performance.md"
+PROFILES = 'docs/performance.md, "Where the time still goes (profiles)"'
 BEGIN, END = "<!-- bench:begin (written by python -m bench) -->", "<!-- bench:end -->"
 
 

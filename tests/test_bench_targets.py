@@ -6,6 +6,9 @@ import copy
 import json
 from pathlib import Path
 
+import pytest
+
+from bench import _targets
 from bench._targets import _rows, _why
 
 RESULTS = json.loads((Path(__file__).parents[1] / "bench" / "results.json").read_text())
@@ -35,3 +38,13 @@ def test_a_met_target_is_met_by_its_figure() -> None:
     data["soap"]["pair"].update(p50_ms=1.0, p99_ms=1.0)
     pair = next(r for r in _rows(data) if r[0].startswith("send/receive pair"))
     assert pair[2] is True
+
+
+def test_the_table_points_to_the_profiles_when_a_target_is_not_met(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _targets.print_table()
+    out = capsys.readouterr().out
+    assert "NOT MET" in out and _targets.PROFILES in out
+    heading = _targets.PROFILES.split('"')[1]
+    assert f"## {heading}" in _targets.DOC.read_text()
