@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Boolean, bindparam, func, insert, literal_column, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ._fast import driver_sql
+from ._fast import driver_sql, parameters
 
 # Values of these types are immutable, so one converted value serves every row it repeats in.
 _SHARED = (datetime, bool, int, str)
@@ -57,16 +57,13 @@ def _converter(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 def _prepare(dialect: Any, stmt: Any, keys: dict[str, str] | None = None) -> _Prepared:
     compiled = stmt.compile(dialect=dialect)
-    names = list(compiled.positiontup if compiled.positional else compiled.binds)
-    types = [compiled.binds[n].type.dialect_impl(dialect) for n in names]
+    params = parameters(dialect, compiled)
     return _Prepared(
         sql=str(compiled),
-        source=tuple((keys or {}).get(n, n) for n in names),
-        processors=tuple(t.bind_processor(dialect) for t in types),
-        booleans=frozenset(i for i, t in enumerate(types) if isinstance(t, Boolean)),
-        named=None
-        if compiled.positional
-        else tuple(compiled.escaped_bind_names.get(n, n) for n in names),
+        source=tuple((keys or {}).get(n, n) for n in params.names),
+        processors=params.processors,
+        booleans=frozenset(i for i, t in enumerate(params.types) if isinstance(t, Boolean)),
+        named=params.named,
     )
 
 

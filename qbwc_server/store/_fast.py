@@ -29,6 +29,7 @@ import threading
 import weakref
 from collections import namedtuple
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Column
@@ -61,7 +62,7 @@ class Prepared:
         self.row = row  # the rows' class (a namedtuple); None: the statement returns no rows
         self.columns = columns  # the result columns' types
         # each result column's processor, set at the first execution (it may depend on the
-        # driver's type code in cursor.description); None once known that none has one
+        # driver's type code in cursor.description): None before it, () if no column has one
         self.results: tuple[Processor | None, ...] | None = None
 
     def values(self, params: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
@@ -85,15 +86,42 @@ def _row_class(keys: Sequence[str]) -> type | None:
     return namedtuple("Row", keys)  # type: ignore[misc]
 
 
+@dataclass(frozen=True, slots=True)
+class Parameters:
+    """A compiled statement's DBAPI parameters, in the DBAPI's order."""
+
+    names: tuple[str, ...]  # the compiled bind names
+    binds: tuple[Any, ...]  # their BindParameter objects
+    types: tuple[Any, ...]  # their types for the dialect
+    processors: tuple[Processor | None, ...]  # their bind processors
+    named: tuple[str, ...] | None  # the DBAPI's names, for a dialect with named parameters
+
+
+def parameters(dialect: Any, compiled: Any) -> Parameters:
+    """What the DBAPI is given for ``compiled``, and how each value is converted (shared with
+    ``_bulk``'s batched writes)."""
+    names = tuple(compiled.positiontup if compiled.positional else compiled.binds)
+    binds = tuple(compiled.binds[n] for n in names)
+    types = tuple(b.type.dialect_impl(dialect) for b in binds)
+    return Parameters(
+        names=names,
+        binds=binds,
+        types=types,
+        processors=tuple(t.bind_processor(dialect) for t in types),
+        named=None
+        if compiled.positional
+        else tuple(compiled.escaped_bind_names.get(n, n) for n in names),
+    )
+
+
 def prepare(dialect: Any, stmt: Any, keys: tuple[str, ...]) -> Prepared | None:
     """Compile ``stmt`` for ``dialect`` with parameters named ``keys``; None if this path cannot
     run it exactly as ``Connection.execute`` would (see the module's docstring)."""
     compiled = stmt.compile(dialect=dialect, column_keys=list(keys))
     if compiled.insert_prefetch or compiled.update_prefetch or compiled.literal_execute_params:
         return None  # Python-side defaults, or values rendered into the SQL at execution
-    names = list(compiled.positiontup if compiled.positional else compiled.binds)
-    binds = [compiled.binds[n] for n in names]
-    if any(b.expanding or b.callable is not None for b in binds):
+    params = parameters(dialect, compiled)
+    if any(b.expanding or b.callable is not None for b in params.binds):
         return None
     columns: tuple[Any, ...] = ()
     row: type | None = None
@@ -109,12 +137,10 @@ def prepare(dialect: Any, stmt: Any, keys: tuple[str, ...]) -> Prepared | None:
         sql=str(compiled),
         binds=tuple(
             (n, b.effective_value if not b.required and n not in keys else _REQUIRED)
-            for n, b in zip(names, binds, strict=True)
+            for n, b in zip(params.names, params.binds, strict=True)
         ),
-        processors=tuple(b.type.dialect_impl(dialect).bind_processor(dialect) for b in binds),
-        named=None
-        if compiled.positional
-        else tuple(compiled.escaped_bind_names.get(n, n) for n in names),
+        processors=params.processors,
+        named=params.named,
         row=row,
         columns=columns,
     )
@@ -201,7 +227,7 @@ def execute(
                 conn.dialect, prepared.columns, cursor.description
             )
         make = prepared.row._make  # type: ignore[attr-defined]
-        if any(p is not None for p in results):
+        if results:
             rows.extend(
                 make([v if p is None else p(v) for p, v in zip(results, r, strict=True)])
                 for r in fetched
@@ -263,7 +289,9 @@ def driver_sql(
 def _result_processors(
     dialect: Any, types: tuple[Any, ...], description: Sequence[Any]
 ) -> tuple[Processor | None, ...]:
-    return tuple(
+    """Each column's result processor; () if none has one."""
+    found = tuple(
         t.dialect_impl(dialect).result_processor(dialect, d[1])
         for t, d in zip(types, description, strict=True)
     )
+    return found if any(p is not None for p in found) else ()
