@@ -12,7 +12,7 @@ from typing import Any
 from bench._common import ROOT, cpu_seconds, free_port
 from qbwc_server import admin
 from qbwc_server.clock import SystemClock
-from qbwc_server.simulate import FakeQuickBooks, FakeWebConnector, SessionTranscript
+from qbwc_server.simulate import FakeQuickBooks, SessionTranscript, run_update
 from qbwc_server.simulate.company import CompanyFile
 from qbwc_server.store import SqlStore, make_engine, upgrade_schema
 
@@ -70,20 +70,9 @@ class Fleet:
 
     def sync(self, created: admin.NewCompany, qb: FakeQuickBooks, **kw: Any) -> SessionTranscript:
         """One Web Connector update against ``/qbwc``."""
-        connector = FakeWebConnector(
-            f"{self.base}/qbwc",
-            created.company.qbwc_username,
-            created.password,
-            qb,
-            owner_id=self.owner_id,
-            file_id=created.company.file_id,
-            timeout=600,
-            **kw,
+        return run_update(
+            f"{self.base}/qbwc", created, qb, owner_id=self.owner_id, timeout=600, **kw
         )
-        try:
-            return connector.run()
-        finally:
-            qb.end_session()
 
     def close(self) -> None:
         self.process.terminate()

@@ -139,7 +139,7 @@ def count_statements(tmp: Path) -> dict[str, float]:
     from qbwc_server import admin
     from qbwc_server.app import create_app
     from qbwc_server.settings import Settings
-    from qbwc_server.simulate import FakeQuickBooks, FakeWebConnector
+    from qbwc_server.simulate import FakeQuickBooks, run_update
     from qbwc_server.store import SqlStore, make_engine, upgrade_schema
     from qbwc_server.testing import FixedClock, serve_in_thread
 
@@ -179,10 +179,8 @@ def count_statements(tmp: Path) -> dict[str, float]:
                 record = next(iter(qb.company.records("Customer")))
                 qb.company.modify(record.list_id, company_name="Changed")
                 admin.request_sync(store, clock, created.company.id)
-            FakeWebConnector(f"{live}/qbwc", created.company.qbwc_username, created.password, qb,
-                             owner_id=owner.owner_id, file_id=created.company.file_id,
-                             sleep=lambda s: clock.advance(seconds=s)).run()  # fmt: skip
-            qb.end_session()
+            run_update(f"{live}/qbwc", created, qb, owner_id=owner.owner_id,
+                       sleep=lambda s: clock.advance(seconds=s))  # fmt: skip
     store.dispose()
     return {op: counts[op] / calls[op] for op in sorted(calls)}
 

@@ -21,6 +21,7 @@ from .webconnector import Call as Call
 from .webconnector import FakeWebConnector as FakeWebConnector
 from .webconnector import Fault as Fault
 from .webconnector import SessionTranscript as SessionTranscript
+from .webconnector import run_update as run_update
 
 __all__ = [
     "Call",
@@ -35,5 +36,6 @@ __all__ = [
     "generate_company_data",
     "load_sample_company",
     "populate",
+    "run_update",
     "sample_company_data",
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 from .quickbooks import FakeQuickBooks, ProcessRequestError
 from .soapclient import SoapClient, SoapError
@@ -368,3 +368,34 @@ class FakeWebConnector:
             self._call(run, "receiveResponseXML", *params)
         answer = self._call(run, "receiveResponseXML", *params)
         return answer if isinstance(answer, int) else -1
+
+
+class AddedCompany(Protocol):
+    """What :func:`run_update` needs of a company the server added (``admin.NewCompany``)."""
+
+    @property
+    def password(self) -> str: ...
+
+    @property
+    def company(self) -> Any: ...  # its qbwc_username and file_id
+
+
+def run_update(
+    url: str, added: AddedCompany, quickbooks: FakeQuickBooks, *, owner_id: str, **kw: Any
+) -> SessionTranscript:
+    """One Web Connector update of a company the server added (its .qwc's username, password
+    and FileID, and the installation's OwnerID) against ``url`` (the server's ``/qbwc``);
+    QuickBooks' session, and its iterators, end with it. ``kw``: FakeWebConnector's options."""
+    connector = FakeWebConnector(
+        url,
+        added.company.qbwc_username,
+        added.password,
+        quickbooks,
+        owner_id=owner_id,
+        file_id=added.company.file_id,
+        **kw,
+    )
+    try:
+        return connector.run()
+    finally:
+        quickbooks.end_session()

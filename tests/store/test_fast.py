@@ -27,7 +27,7 @@ from sqlalchemy.engine import CursorResult
 from qbwc_server import admin
 from qbwc_server.app import create_app
 from qbwc_server.errors import DatabaseUnavailableError, StoreError
-from qbwc_server.simulate import FakeQuickBooks, FakeWebConnector, load_sample_company
+from qbwc_server.simulate import FakeQuickBooks, load_sample_company, run_update
 from qbwc_server.simulate.soapclient import SoapClient
 from qbwc_server.store import SqlStore, _base, _fast
 from qbwc_server.store._base import map_store_errors
@@ -92,13 +92,9 @@ def test_a_whole_sync_reads_and_writes_what_sqlalchemy_would(
                 customer = next(iter(qb.company.records("Customer")))
                 qb.company.modify(customer.list_id, company_name="Changed Co")
                 admin.request_sync(store, clock, created.company.id)
-            transcript = FakeWebConnector(
-                f"{live}/qbwc", created.company.qbwc_username, created.password, qb,
-                owner_id=owner.owner_id, file_id=created.company.file_id,
-                sleep=lambda s: clock.advance(seconds=s),
-            ).run()  # fmt: skip
+            transcript = run_update(f"{live}/qbwc", created, qb, owner_id=owner.owner_id,
+                                    sleep=lambda s: clock.advance(seconds=s))  # fmt: skip
             assert transcript.outcome == "finished", transcript.outcome
-            qb.end_session()
         with SoapClient(f"{live}/qbwc") as client:
             answer = client.call(
                 "authenticate",

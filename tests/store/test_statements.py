@@ -12,7 +12,7 @@ from sqlalchemy import event
 
 from qbwc_server import admin
 from qbwc_server.errors import NotFoundError, StoreError
-from qbwc_server.simulate import FakeQuickBooks, FakeWebConnector, load_sample_company
+from qbwc_server.simulate import FakeQuickBooks, load_sample_company, run_update
 from qbwc_server.store import SqlStore
 from qbwc_server.store.views_log import NewExchange
 from qbwc_server.testing import FixedClock
@@ -166,16 +166,8 @@ def test_point6_statements_per_soap_call_stay_within_budget(
     assert owner is not None
 
     def run() -> None:
-        FakeWebConnector(
-            f"{live_url}/qbwc",
-            created.company.qbwc_username,
-            created.password,
-            qb,
-            owner_id=owner.owner_id,
-            file_id=created.company.file_id,
-            sleep=lambda s: clock.advance(seconds=s),
-        ).run()
-        qb.end_session()
+        run_update(f"{live_url}/qbwc", created, qb, owner_id=owner.owner_id,
+                   sleep=lambda s: clock.advance(seconds=s))  # fmt: skip
 
     if sync == "incremental":
         run()
@@ -539,16 +531,8 @@ def test_point6_each_soap_call_is_one_unit(
     assert owner is not None
 
     def run() -> None:
-        FakeWebConnector(
-            f"{live_url}/qbwc",
-            created.company.qbwc_username,
-            created.password,
-            qb,
-            owner_id=owner.owner_id,
-            file_id=created.company.file_id,
-            sleep=lambda s: clock.advance(seconds=s),
-        ).run()
-        qb.end_session()
+        run_update(f"{live_url}/qbwc", created, qb, owner_id=owner.owner_id,
+                   sleep=lambda s: clock.advance(seconds=s))  # fmt: skip
 
     if sync == "incremental":
         run()
